@@ -1,0 +1,399 @@
+//! `fr-load`: Family Room's load generator. It drives a running server over
+//! real sockets on loopback and reports what clients observe; each mode is
+//! bounded in count and time and stops by itself.
+//!
+//! - `fanout`: rooms of N members, each member on its own WebSocket; one
+//!   member per room posts activities over HTTP at a fixed total rate; every
+//!   receiver measures send-to-receipt latency from the timestamp the
+//!   sender put in the message.
+//! - `idle`: opens many subscribed, idle sockets and reports the server's
+//!   resident memory per connection.
+//! - `appends`: durable activity appends straight into a SQLite store (group
+//!   commit), with many concurrent appenders.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use futures::{SinkExt, StreamExt, future::join_all};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+#[derive(Parser)]
+struct Cli {
+    #[command(subcommand)]
+    mode: Mode,
+}
+
+#[derive(Subcommand)]
+enum Mode {
+    Fanout {
+        #[arg(long, default_value = "http://127.0.0.1:18080")]
+        base: String,
+        #[arg(long, default_value_t = 200)]
+        rooms: usize,
+        #[arg(long, default_value_t = 5)]
+        room_size: usize,
+        /// Posts per second in total (deliveries/s = posts/s × room size).
+        #[arg(long, default_value_t = 400)]
+        rate: u64,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// The server's pid, to report its CPU time per delivery.
+        #[arg(long)]
+        server_pid: Option<u32>,
+    },
+    Idle {
+        #[arg(long, default_value = "http://127.0.0.1:18080")]
+        base: String,
+        #[arg(long, default_value_t = 1000)]
+        connections: usize,
+        #[arg(long)]
+        server_pid: u32,
+    },
+    Appends {
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        #[arg(long, default_value_t = 256)]
+        concurrency: usize,
+    },
+}
+
+fn now_nanos() -> u128 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos()
+}
+
+/// The `p` quantile of microsecond samples, in milliseconds.
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index] as f64 / 1000.0
+}
+
+/// Server CPU time (user + system) in seconds, from /proc.
+fn cpu_seconds(pid: u32) -> Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    Ok(ticks / 100.0)
+}
+
+fn rss_kib(pid: u32) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .context("VmRSS")
+}
+
+struct Session {
+    token: String,
+}
+
+async fn register(client: &reqwest::Client, base: &str, i: usize) -> Result<Session> {
+    let email = format!("load-{i}-{}@example.com", uuid::Uuid::new_v4().simple());
+    let response: Value = client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({"name": format!("Load {i}"), "email": email, "password": "a long enough password"}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(Session { token: response["access_token"].as_str().context("token")?.to_owned() })
+}
+
+/// Creates `rooms` rooms of `size` members; per room, its id and its members.
+async fn setup(client: &reqwest::Client, base: &str, rooms: usize, size: usize) -> Result<Vec<(String, Vec<Session>)>> {
+    let mut out = Vec::with_capacity(rooms);
+    for chunk in (0..rooms).collect::<Vec<_>>().chunks(50) {
+        let made = join_all(chunk.iter().map(|r| async move {
+            let mut members = Vec::with_capacity(size);
+            for m in 0..size {
+                members.push(register(client, base, r * size + m).await?);
+            }
+            let room: Value = client
+                .post(format!("{base}/api/v1/rooms"))
+                .bearer_auth(&members[0].token)
+                .json(&json!({"name": format!("Room {r}")}))
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            for member in &members[1..] {
+                client
+                    .post(format!("{base}/api/v1/rooms/join"))
+                    .bearer_auth(&member.token)
+                    .json(&json!({"invite_code": room["invite_code"]}))
+                    .send()
+                    .await?
+                    .error_for_status()?;
+            }
+            Ok::<_, anyhow::Error>((room["id"].as_str().context("room id")?.to_owned(), members))
+        }))
+        .await;
+        for room in made {
+            out.push(room?);
+        }
+    }
+    Ok(out)
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn open_socket(client: &reqwest::Client, base: &str, token: &str, room: &str) -> Result<Socket> {
+    let ticket: Value = client
+        .post(format!("{base}/api/v1/realtime/ticket"))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let url = format!(
+        "{}/api/v1/realtime?ticket={}",
+        base.replacen("http", "ws", 1),
+        ticket["ticket"].as_str().context("ticket")?
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
+    socket.send(Message::text(json!({"type": "subscribe", "room_id": room, "cursor": null}).to_string())).await?;
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) if text.contains("\"subscribed\"") => return Ok(socket),
+            Some(Ok(_)) => continue,
+            other => bail!("subscribe failed: {other:?}"),
+        }
+    }
+}
+
+async fn fanout(
+    base: String,
+    rooms: usize,
+    size: usize,
+    rate: u64,
+    seconds: u64,
+    server_pid: Option<u32>,
+) -> Result<()> {
+    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
+    let started = Instant::now();
+    let family = setup(&client, &base, rooms, size).await?;
+    eprintln!("set up {rooms} rooms of {size} in {:.1}s", started.elapsed().as_secs_f64());
+
+    let running = Arc::new(AtomicBool::new(true));
+    let received = Arc::new(AtomicU64::new(0));
+    let mut receivers = Vec::new();
+    for (room, members) in &family {
+        for member in members {
+            let socket = open_socket(&client, &base, &member.token, room).await?;
+            let running = running.clone();
+            let received = received.clone();
+            receivers.push(tokio::spawn(async move {
+                let mut socket = socket;
+                let mut latencies = Vec::new();
+                while running.load(Ordering::Relaxed) {
+                    let next = tokio::time::timeout(Duration::from_millis(500), socket.next()).await;
+                    let Ok(Some(Ok(Message::Text(text)))) = next else { continue };
+                    let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
+                    let sent = frame["activity"]["message"]
+                        .as_str()
+                        .and_then(|m| m.strip_prefix("t="))
+                        .and_then(|t| t.parse::<u128>().ok());
+                    if let Some(sent) = sent {
+                        latencies.push(((now_nanos().saturating_sub(sent)) / 1000) as u64);
+                        received.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                latencies
+            }));
+        }
+    }
+    eprintln!("{} sockets subscribed", receivers.len());
+
+    let cpu_before = server_pid.map(cpu_seconds).transpose()?;
+    let posts = Arc::new(AtomicU64::new(0));
+    let failures = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut ticker = tokio::time::interval(Duration::from_nanos(1_000_000_000 / rate.max(1)));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut next_room = 0usize;
+    let measure_start = Instant::now();
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(512));
+    while Instant::now() < deadline {
+        ticker.tick().await;
+        let (room, members) = &family[next_room % family.len()];
+        next_room += 1;
+        let url = format!("{base}/api/v1/rooms/{room}/activities");
+        let token = members[0].token.clone();
+        let client = client.clone();
+        let posts = posts.clone();
+        let failures = failures.clone();
+        let Ok(permit) = in_flight.clone().acquire_owned().await else { break };
+        tokio::spawn(async move {
+            let body = json!({"action_type": "message", "message": format!("t={}", now_nanos())});
+            match client.post(url).bearer_auth(token).json(&body).send().await {
+                Ok(r) if r.status().is_success() => posts.fetch_add(1, Ordering::Relaxed),
+                _ => failures.fetch_add(1, Ordering::Relaxed),
+            };
+            drop(permit);
+        });
+    }
+    let elapsed = measure_start.elapsed().as_secs_f64();
+    // Let the last frames arrive, then stop the receivers.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    running.store(false, Ordering::Relaxed);
+    let cpu_after = server_pid.map(cpu_seconds).transpose()?;
+    let mut all: Vec<u64> = Vec::new();
+    for receiver in receivers {
+        all.extend(receiver.await?);
+    }
+    all.sort_unstable();
+    let deliveries = received.load(Ordering::Relaxed);
+    println!(
+        "posts: {} ok, {} failed, {:.0}/s",
+        posts.load(Ordering::Relaxed),
+        failures.load(Ordering::Relaxed),
+        posts.load(Ordering::Relaxed) as f64 / elapsed
+    );
+    println!("deliveries: {deliveries}, {:.0}/s", deliveries as f64 / elapsed);
+    println!(
+        "latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
+        percentile(&all, 0.5),
+        percentile(&all, 0.9),
+        percentile(&all, 0.99),
+        percentile(&all, 1.0)
+    );
+    if let (Some(before), Some(after)) = (cpu_before, cpu_after) {
+        println!(
+            "server CPU: {:.2}s, {:.1} µs per delivery",
+            after - before,
+            (after - before) * 1e6 / deliveries.max(1) as f64
+        );
+    }
+    Ok(())
+}
+
+async fn idle(base: String, connections: usize, server_pid: u32) -> Result<()> {
+    let client = reqwest::Client::new();
+    let rooms = connections.div_ceil(5);
+    let family = setup(&client, &base, rooms, 5).await?;
+    let before = rss_kib(server_pid)?;
+    let mut sockets = Vec::with_capacity(connections);
+    'open: for (room, members) in &family {
+        for member in members {
+            if sockets.len() == connections {
+                break 'open;
+            }
+            sockets.push(open_socket(&client, &base, &member.token, room).await?);
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = rss_kib(server_pid)?;
+    println!(
+        "{} idle subscribed sockets: server RSS {} KiB → {} KiB, {:.2} KiB per connection",
+        sockets.len(),
+        before,
+        after,
+        (after.saturating_sub(before)) as f64 / sockets.len() as f64
+    );
+    Ok(())
+}
+
+async fn appends(count: usize, concurrency: usize) -> Result<()> {
+    use domain::{ActivityId, RoomId, UserId, activity::ActionType, visibility::Visibility};
+    let dir = std::env::temp_dir().join(format!("fr-appends-{}", uuid::Uuid::new_v4().simple()));
+    let store = store::open(store::StoreOptions { url: None, data_dir: &dir, max_connections: 4 }).await?;
+    let user = UserId::new();
+    let at = domain::clock::now();
+    store
+        .create_user(store::NewUser {
+            id: user,
+            name: "Bench".into(),
+            email: "bench@example.com".into(),
+            email_normalized: "bench@example.com".into(),
+            password_hash: "x".into(),
+            at,
+        })
+        .await?;
+    let mut rooms = Vec::new();
+    for i in 0..64 {
+        let room = store
+            .create_room(store::NewRoom {
+                id: RoomId::new(),
+                name: format!("Room {i}"),
+                owner_id: user,
+                visibility: "private".into(),
+                invite_code: format!("bench{i:011}"),
+                at,
+            })
+            .await?;
+        rooms.push(room.id);
+    }
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let workers = (0..concurrency).map(|_| {
+        let store = store.clone();
+        let next = next.clone();
+        let rooms = rooms.clone();
+        tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                if i >= count {
+                    return Ok::<_, anyhow::Error>(latencies);
+                }
+                let t = Instant::now();
+                store
+                    .append_activity(store::NewActivity {
+                        id: ActivityId::new(),
+                        room_id: rooms[i % rooms.len()],
+                        user_id: user,
+                        product_id: None,
+                        action_type: ActionType::Message,
+                        message: Some(format!("append {i}")),
+                        visibility: Visibility::Everyone,
+                        metadata: json!({}),
+                        at: domain::clock::now(),
+                    })
+                    .await?;
+                latencies.push(t.elapsed().as_micros() as u64);
+            }
+        })
+    });
+    let mut all = Vec::new();
+    for worker in join_all(workers).await {
+        all.extend(worker??);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort_unstable();
+    println!(
+        "{count} durable appends (synchronous=FULL, WAL) by {concurrency} appenders in {elapsed:.2}s: {:.0}/s; latency ms p50 {:.2} p99 {:.2}",
+        count as f64 / elapsed,
+        percentile(&all, 0.5),
+        percentile(&all, 0.99)
+    );
+    drop(std::fs::remove_dir_all(&dir));
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    match Cli::parse().mode {
+        Mode::Fanout { base, rooms, room_size, rate, seconds, server_pid } => {
+            fanout(base, rooms, room_size, rate, seconds, server_pid).await
+        }
+        Mode::Idle { base, connections, server_pid } => idle(base, connections, server_pid).await,
+        Mode::Appends { count, concurrency } => appends(count, concurrency).await,
+    }
+}

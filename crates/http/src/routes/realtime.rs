@@ -1,0 +1,119 @@
+//! `/api/v1/realtime`: tickets and the WebSocket. A token never travels in a
+//! URL: the client trades its bearer token for a single-use ticket, then
+//! opens the socket with it. The session logic lives in the `realtime`
+//! crate; this module only adapts axum's socket to it.
+
+use app::realtime::TicketView;
+use axum::{
+    Json,
+    extract::{
+        State, WebSocketUpgrade,
+        ws::{self, WebSocket},
+    },
+    response::Response,
+};
+use futures::{SinkExt, StreamExt};
+use realtime::{Frame, Message, session::CloseFrame};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    HttpState,
+    extract::{ApiQuery, Auth},
+    problem::{ApiResult, Problem},
+};
+
+/// axum's buffers default to 128 KiB per socket; a family's frames are small.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+const WRITE_BUFFER_BYTES: usize = 8 * 1024;
+/// Larger inbound messages are refused by the transport before they are
+/// buffered; the session refuses anything above its own, smaller limit.
+const TRANSPORT_MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+pub fn routes() -> OpenApiRouter<HttpState> {
+    OpenApiRouter::new().routes(routes!(issue_ticket)).routes(routes!(open_socket))
+}
+
+/// A single-use ticket, valid 30 seconds, to open the WebSocket with.
+#[utoipa::path(post, path = "/api/v1/realtime/ticket", tag = "realtime", security(("bearer" = [])),
+    responses(
+        (status = 200, body = TicketView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn issue_ticket(State(state): State<HttpState>, Auth(caller): Auth) -> ApiResult<Json<TicketView>> {
+    Ok(Json(state.app.issue_ticket(caller).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SocketQuery {
+    /// From `POST /api/v1/realtime/ticket`.
+    ticket: Option<String>,
+}
+
+/// Upgrade to a WebSocket of JSON text frames (see the contract's Real time section).
+#[utoipa::path(get, path = "/api/v1/realtime", tag = "realtime", params(SocketQuery),
+    responses(
+        (status = 101, description = "switching to the WebSocket protocol"),
+        (status = 400, description = "not a WebSocket upgrade", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "unknown, used or expired ticket", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn open_socket(
+    State(state): State<HttpState>,
+    ApiQuery(query): ApiQuery<SocketQuery>,
+    upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> ApiResult<Response> {
+    let upgrade = upgrade.map_err(|e| crate::problem::ApiError::bad_request(e.to_string()))?;
+    let user = state.app.redeem_ticket(query.ticket.as_deref().unwrap_or_default()).await?;
+    let context = state.app.session_context();
+    let shutdown = state.shutdown.clone();
+    Ok(upgrade
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
+        .max_message_size(TRANSPORT_MAX_MESSAGE_BYTES)
+        .max_frame_size(TRANSPORT_MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket: WebSocket| async move {
+            let socket = adapt(socket);
+            let end = context.run(socket, user, shutdown).await;
+            tracing::debug!(?end, "websocket session ended");
+        }))
+}
+
+/// axum's socket as the session's `Sink<Message> + Stream<Result<Message, _>>`.
+fn adapt(
+    socket: WebSocket,
+) -> impl futures::Sink<Message, Error = axum::Error> + futures::Stream<Item = Result<Message, axum::Error>> + Unpin + Send
+{
+    socket
+        .map(|incoming| incoming.map(from_axum))
+        .with(|outgoing: Message| futures::future::ready(Ok::<_, axum::Error>(to_axum(outgoing))))
+}
+
+fn from_axum(message: ws::Message) -> Message {
+    match message {
+        ws::Message::Text(text) => Message::Text(Frame::from_text(text.as_str())),
+        ws::Message::Binary(bytes) => Message::Binary(bytes),
+        ws::Message::Ping(bytes) => Message::Ping(bytes),
+        ws::Message::Pong(bytes) => Message::Pong(bytes),
+        ws::Message::Close(close) => {
+            Message::Close(close.map(|c| CloseFrame { code: c.code, reason: c.reason.as_str().to_owned() }))
+        }
+    }
+}
+
+fn to_axum(message: Message) -> ws::Message {
+    match message {
+        Message::Text(frame) => match ws::Utf8Bytes::try_from(frame.into_bytes()) {
+            Ok(text) => ws::Message::Text(text),
+            // A Frame is UTF-8 by construction; this arm cannot be reached.
+            Err(_) => ws::Message::Text(ws::Utf8Bytes::from_static("{}")),
+        },
+        Message::Binary(bytes) => ws::Message::Binary(bytes),
+        Message::Ping(bytes) => ws::Message::Ping(bytes),
+        Message::Pong(bytes) => ws::Message::Pong(bytes),
+        Message::Close(close) => {
+            ws::Message::Close(close.map(|c| ws::CloseFrame { code: c.code, reason: ws::Utf8Bytes::from(c.reason) }))
+        }
+    }
+}

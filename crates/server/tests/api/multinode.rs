@@ -1,0 +1,170 @@
+//! Many nodes: two `familyroom serve` processes sharing one PostgreSQL
+//! database and one Redis. A client on node A receives, in order and
+//! without gaps, what is posted through node B, and resumes against node B
+//! after node A is killed.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use futures::future::join_all;
+use serde_json::{Value, json};
+use testkit::{PASSWORD, ws::WsClient};
+
+const SECRET: &str = "multi-node-test-secret-0123456789abcdef";
+
+/// A `familyroom serve` child process, killed on drop.
+struct Node {
+    child: Child,
+    base: String,
+    _data_dir: tempfile::TempDir,
+}
+
+impl Node {
+    fn start(database_url: &str) -> Node {
+        let data_dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_familyroom"))
+            .arg("serve")
+            .env_clear()
+            .env("FAMILYROOM_BIND", "127.0.0.1:0")
+            .env("FAMILYROOM_DATA_DIR", data_dir.path())
+            .env("FAMILYROOM_DATABASE_URL", database_url)
+            .env("FAMILYROOM_REDIS_URL", "redis://127.0.0.1:6379")
+            .env("FAMILYROOM_SECRET", SECRET)
+            .env("FAMILYROOM_DEMO_CATALOG", "0")
+            .env("FAMILYROOM_ARGON2_MEMORY_KIB", "64")
+            .env("FAMILYROOM_ARGON2_ITERATIONS", "1")
+            .env("FAMILYROOM_LOG_FORMAT", "json")
+            .env("FAMILYROOM_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("familyroom starts");
+        // The node logs its bound address once it listens; read it from stdout.
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(entry) = serde_json::from_str::<Value>(&line)
+                    && entry["message"] == "familyroom is serving"
+                {
+                    drop(sender.send(entry["addr"].as_str().unwrap_or_default().to_owned()));
+                }
+            }
+        });
+        let addr = receiver.recv_timeout(Duration::from_secs(60)).expect("the node reports its address");
+        Node { child, base: format!("http://{addr}"), _data_dir: data_dir }
+    }
+
+    fn kill(&mut self) {
+        drop(self.child.kill());
+        drop(self.child.wait());
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn post(client: &reqwest::Client, url: String, body: Value, token: Option<&str>) -> Value {
+    let mut request = client.post(url).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json().await.unwrap()
+}
+
+async fn register(client: &reqwest::Client, node: &Node, name: &str) -> (String, String) {
+    let email = format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple());
+    let session = post(
+        client,
+        format!("{}/api/v1/auth/register", node.base),
+        json!({"name": name, "email": email, "password": PASSWORD}),
+        None,
+    )
+    .await;
+    (session["access_token"].as_str().unwrap().to_owned(), session["user"]["id"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_client_on_one_node_follows_posts_through_another_and_resumes_after_a_crash() {
+    let database_url = testkit::fresh_postgres_database().await;
+    let mut a = Node::start(&database_url);
+    let b = Node::start(&database_url);
+    let client = reqwest::Client::new();
+
+    let (asha, _) = register(&client, &a, "asha").await;
+    let (ravi, _) = register(&client, &b, "ravi").await;
+    let room = post(&client, format!("{}/api/v1/rooms", a.base), json!({"name": "Family"}), Some(&asha)).await;
+    let room_id = room["id"].as_str().unwrap().to_owned();
+    post(&client, format!("{}/api/v1/rooms/join", b.base), json!({"invite_code": room["invite_code"]}), Some(&ravi))
+        .await;
+
+    // Asha listens on node A; Ravi posts through node B, several at once.
+    let mut on_a = WsClient::connect_to(&client, &a.base, &asha).await;
+    on_a.subscribe(&room_id, None).await;
+    let posts = (0..20).map(|i| {
+        post(
+            &client,
+            format!("{}/api/v1/rooms/{room_id}/activities", b.base),
+            json!({"action_type": "message", "message": format!("from B {i}")}),
+            Some(&ravi),
+        )
+    });
+    join_all(posts).await;
+    let history: Value = client
+        .get(format!("{}/api/v1/rooms/{room_id}/activities?limit=100", b.base))
+        .bearer_auth(&asha)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let expected: Vec<Value> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["action_type"] == "message")
+        .map(|a| a["id"].clone())
+        .collect();
+    assert_eq!(expected.len(), 20);
+    let mut received = Vec::new();
+    let mut last_cursor = String::new();
+    while received.len() < 20 {
+        let activity = on_a.next_activity().await;
+        if activity["action_type"] == "message" {
+            received.push(activity["id"].clone());
+            last_cursor = activity["cursor"].as_str().unwrap().to_owned();
+        }
+    }
+    assert_eq!(received, expected, "in the log's order, no gap, no duplicate");
+
+    // Node A dies; what is posted meanwhile is replayed by node B on resume.
+    a.kill();
+    drop(on_a);
+    let mut missed = Vec::new();
+    for i in 0..5 {
+        let activity = post(
+            &client,
+            format!("{}/api/v1/rooms/{room_id}/activities", b.base),
+            json!({"action_type": "message", "message": format!("while A was down {i}")}),
+            Some(&ravi),
+        )
+        .await;
+        missed.push(activity["id"].clone());
+    }
+    let mut on_b = WsClient::connect_to(&client, &b.base, &asha).await;
+    on_b.subscribe(&room_id, Some(&last_cursor)).await;
+    let mut resumed = Vec::new();
+    for _ in 0..5 {
+        resumed.push(on_b.next_activity().await["id"].clone());
+    }
+    assert_eq!(resumed, missed);
+}

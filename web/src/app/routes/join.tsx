@@ -1,0 +1,3 @@
+import { JoinPage } from '@/features/rooms';
+
+export default JoinPage;

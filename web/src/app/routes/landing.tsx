@@ -1,0 +1,3 @@
+import { LandingPage } from '@/features/auth';
+
+export default LandingPage;

@@ -1,0 +1,3 @@
+import { RoomsPage } from '@/features/rooms';
+
+export default RoomsPage;

@@ -1,0 +1,131 @@
+import { Button } from '@/components/ui/Button';
+import { EmptyState } from '@/components/ui/EmptyState';
+import { Modal } from '@/components/ui/Modal';
+import { SkeletonList } from '@/components/ui/Skeleton';
+import { useToast } from '@/components/ui/Toast';
+import { formatMoney, safeImageUrl } from '@/lib/format';
+import { useCart, type CartLine } from '../api/get-cart';
+import { useRemoveCartLine } from '../api/remove-cart-line';
+import { useRevealCartLine } from '../api/reveal-cart-line';
+import { useUpdateCartLine } from '../api/update-cart-line';
+import { BuyingForSelect, type PersonOption } from './BuyingForSelect';
+
+export interface CartDrawerProps {
+  roomId: string;
+  open: boolean;
+  onClose: () => void;
+  members: PersonOption[];
+  meId: string | undefined;
+  canAct: boolean;
+  onOpenProduct: (productId: string) => void;
+  /** "hidden from …" for a secret line, composed by the page. */
+  renderSecretMark?: (line: CartLine) => React.ReactNode;
+}
+
+export function CartDrawer({ roomId, open, onClose, members, meId, canAct, onOpenProduct, renderSecretMark }: CartDrawerProps) {
+  const cart = useCart(roomId);
+  const update = useUpdateCartLine(roomId);
+  const remove = useRemoveCartLine(roomId);
+  const reveal = useRevealCartLine(roomId);
+  const toast = useToast();
+  const nameOf = (id: string | null | undefined) => {
+    if (!id) return null;
+    if (id === meId) return 'you';
+    return members.find((m) => m.user_id === id)?.name ?? id;
+  };
+  const lines = cart.data?.lines ?? [];
+
+  return (
+    <Modal open={open} onClose={onClose} title="Family cart" variant="drawer">
+      {cart.isPending ? (
+        <SkeletonList rows={3} label="Loading the cart" />
+      ) : cart.isError ? (
+        <EmptyState icon="⚠️" title="Could not load the cart" action={<Button onClick={() => void cart.refetch()}>Try again</Button>} />
+      ) : lines.length === 0 ? (
+        <EmptyState icon="🛒" title="The cart is empty">
+          Open a product and add it for anyone in the family.
+        </EmptyState>
+      ) : (
+        <>
+          <ul className="cart-lines">
+            {lines.map((line) => {
+              const img = safeImageUrl(line.product.image);
+              const changed = line.price_now && line.price_at_add && line.price_now.amount !== line.price_at_add.amount;
+              return (
+                <li key={line.id} className={`cart-line${line.in_stock === false ? ' out' : ''}`}>
+                  <button type="button" className="cart-thumb" onClick={() => onOpenProduct(line.product.id)} aria-label={`Open ${line.product.title}`}>
+                    {img ? <img src={img} alt="" loading="lazy" /> : <span aria-hidden="true">👕</span>}
+                  </button>
+                  <div className="cart-line-body">
+                    <p className="cart-line-title">
+                      <strong>{line.product.title}</strong>
+                      {renderSecretMark?.(line)}
+                    </p>
+                    <p className="muted small">
+                      Size {line.size} · added by {nameOf(line.added_by) ?? 'someone'}
+                      {line.in_stock === false ? <span className="badge badge-warn"> out of stock</span> : null}
+                    </p>
+                    <p className="cart-price">
+                      {formatMoney(line.price_now ?? line.price_at_add)}
+                      {changed ? <span className="muted small"> (was {formatMoney(line.price_at_add)})</span> : null}
+                    </p>
+                    {canAct ? (
+                      <div className="row wrap">
+                        <div className="stepper" role="group" aria-label={`Quantity of ${line.product.title}`}>
+                          <button
+                            type="button"
+                            aria-label="One fewer"
+                            disabled={line.quantity <= 1}
+                            onClick={() => update.mutate({ lineId: line.id, body: { quantity: line.quantity - 1 } }, { onError: (e) => toast.error(e) })}
+                          >
+                            −
+                          </button>
+                          <span aria-live="polite">{line.quantity}</span>
+                          <button
+                            type="button"
+                            aria-label="One more"
+                            disabled={line.quantity >= 10}
+                            onClick={() => update.mutate({ lineId: line.id, body: { quantity: line.quantity + 1 } }, { onError: (e) => toast.error(e) })}
+                          >
+                            +
+                          </button>
+                        </div>
+                        <BuyingForSelect
+                          value={line.buying_for ?? ''}
+                          members={members}
+                          meId={meId}
+                          onChange={(v) => update.mutate({ lineId: line.id, body: { buying_for: v || null } }, { onError: (e) => toast.error(e) })}
+                        />
+                        <Button variant="ghost" size="sm" onClick={() => remove.mutate(line.id, { onError: (e) => toast.error(e) })}>
+                          Remove
+                        </Button>
+                        {line.is_secret && line.added_by === meId ? (
+                          <Button variant="ghost" size="sm" onClick={() => reveal.mutate(line.id, { onSuccess: () => toast.show('Revealed to the whole room', 'success'), onError: (e) => toast.error(e) })}>
+                            Reveal
+                          </Button>
+                        ) : null}
+                      </div>
+                    ) : line.buying_for ? (
+                      <p className="small">For {nameOf(line.buying_for)}</p>
+                    ) : null}
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+          <div className="cart-total">
+            <span>
+              {cart.data.totals?.items ?? lines.reduce((n, l) => n + l.quantity, 0)} items
+            </span>
+            <strong>{formatMoney(cart.data.totals?.amount)}</strong>
+          </div>
+        </>
+      )}
+    </Modal>
+  );
+}
+
+export function useCartCount(roomId: string): number {
+  const { data } = useCart(roomId);
+  return data?.totals?.items ?? data?.lines?.reduce((n, l) => n + l.quantity, 0) ?? 0;
+}

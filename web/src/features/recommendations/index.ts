@@ -1,0 +1,2 @@
+export { RecommendationsPanel } from './components/RecommendationsPanel';
+export type { RecommendedProduct } from './api/list-recommendations';

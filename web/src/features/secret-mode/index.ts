@@ -1,0 +1,3 @@
+export { SecretBanner } from './components/SecretBanner';
+export { SecretModeToggle, SecretModeBanner } from './components/SecretModeControl';
+export { useSecretMode, type SecretModeState } from './api/get-secret-mode';
