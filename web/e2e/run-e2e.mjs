@@ -52,8 +52,11 @@ describe('Family Room in a browser', { skip }, () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await waitForPath(page, '/');
+    // Signed out means the tab offers sign-in again, not merely that the URL changed.
+    await page.getByRole('navigation').getByRole('link', { name: 'Sign in' }).waitFor();
     await page.goto('/profile');
     await waitForPath(page, '/sign-in');
+    await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
     await page.getByLabel('Email').fill(creds.email);
     await page.getByLabel('Password').fill(creds.password);
     await page.getByRole('button', { name: 'Sign in' }).click();

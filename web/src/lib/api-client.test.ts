@@ -189,4 +189,34 @@ describe('ApiClient', () => {
     await expect(client.delete('/x', { auth: false, query: { q: 'red shirt', empty: '', n: 2, tags: ['a', 'b'] } })).resolves.toBeUndefined();
     expect((fetch.mock.calls as unknown as [string][])[0]?.[0]).toBe('/x?q=red+shirt&n=2&tags=a&tags=b');
   });
+
+  it('treats a refused token found at start-up as signed out, without a sign-in prompt', async () => {
+    const storage = memoryStorage({ [REFRESH_TOKEN_KEY]: 'revoked' });
+    const fetch = vi.fn(async () => json(401, { code: 'unauthorized' }));
+    const onSessionLost = vi.fn(async () => true);
+    const client = new ApiClient({ fetch, storage, lock: noLock, onSessionLost });
+    expect(client.hasSession).toBe(true);
+    const error = (await client.get('/api/v1/me').catch((e: unknown) => e)) as ApiError;
+    expect(error.status).toBe(401);
+    expect(onSessionLost).not.toHaveBeenCalled();
+    expect(client.hasSession).toBe(false);
+  });
+
+  it('signs out locally before the server answers, and sends the revoke with keepalive', async () => {
+    const storage = memoryStorage();
+    let answer!: (r: Response) => void;
+    const fetch = vi.fn((_url: string | URL | Request, _init?: RequestInit) => new Promise<Response>((r) => (answer = r)));
+    const client = new ApiClient({ fetch, storage, lock: noLock });
+    client.setTokens({ access_token: 'a1', refresh_token: 'r1' });
+    const done = client.signOut();
+    await Promise.resolve();
+    expect(client.hasSession).toBe(false);
+    expect(storage.data.has(REFRESH_TOKEN_KEY)).toBe(false);
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/v1/auth/logout');
+    expect(init.keepalive).toBe(true);
+    expect((init.headers as Record<string, string>).Authorization).toBe('Bearer a1');
+    answer(new Response(null, { status: 204 }));
+    await expect(done).resolves.toBeUndefined();
+  });
 });

@@ -110,6 +110,7 @@ export interface ApiClientOptions {
 
 export const REFRESH_TOKEN_KEY = 'familyroom.refresh_token';
 const REFRESH_PATH = '/api/v1/auth/refresh';
+const LOGOUT_PATH = '/api/v1/auth/logout';
 
 function defaultLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
@@ -186,6 +187,7 @@ export class ApiClient {
 
   clearTokens(): void {
     const had = this.hasSession;
+    this.hadSession = false;
     this.suspended = false;
     this.accessToken = null;
     try {
@@ -194,6 +196,28 @@ export class ApiClient {
       // Nothing stored.
     }
     if (had) this.emit('signed-out');
+  }
+
+  /**
+   * Signs out: forgets the tokens in this tab at once, so a reload or another
+   * tab can never bring the session back, then asks the server to revoke the
+   * login. The request is sent with `keepalive` so leaving the page does not
+   * cancel it; if it fails, the server-side tokens still expire on their own.
+   */
+  async signOut(): Promise<void> {
+    if (!this.accessToken && this.refreshToken) await this.refresh().catch(() => false);
+    const token = this.accessToken;
+    this.clearTokens();
+    if (!token) return;
+    try {
+      await this.fetchImpl(this.baseUrl + LOGOUT_PATH, {
+        method: 'POST',
+        headers: { Accept: 'application/json, application/problem+json', Authorization: `Bearer ${token}` },
+        keepalive: true,
+      });
+    } catch {
+      // Offline: this tab is signed out already; the tokens expire on the server.
+    }
   }
 
   /** Drops the in-memory access token, e.g. when another tab signed out. */
@@ -325,7 +349,9 @@ export class ApiClient {
       // Another caller may have refreshed while this request was in flight.
       let renewed = this.accessToken !== null && this.accessToken !== sentWith;
       if (!renewed && this.refreshToken) renewed = await this.refresh();
-      if (!renewed) renewed = await this.sessionLost();
+      // Only a session that worked in this tab is worth a "sign in again" prompt;
+      // a stale token found at start-up just means the tab is signed out.
+      if (!renewed && this.hadSession) renewed = await this.sessionLost();
       if (renewed) response = await this.send(method, path, options);
       else if (this.suspended) this.clearTokens();
     }

@@ -2,12 +2,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 
-export async function logout(): Promise<void> {
-  try {
-    await api.post<void>('/api/v1/auth/logout');
-  } finally {
-    api.clearTokens();
-  }
+export function logout(): Promise<void> {
+  return api.signOut();
 }
 
 export function useLogout() {
