@@ -1,6 +1,8 @@
 //! Account use cases: register, login, refresh with rotation and reuse
 //! detection, logout, the profile, and authenticating an access token.
 
+use std::sync::Arc;
+
 use domain::{
     FieldErrors, TokenFamilyId, UserId,
     clock::now,
@@ -14,6 +16,7 @@ use uuid::Uuid;
 
 use crate::{
     App,
+    caches::Changed,
     error::{AppError, AppResult},
     tokens::{Caller, REFRESH_TOKEN_TTL, hash_refresh_token, new_refresh_token},
 };
@@ -212,7 +215,7 @@ impl App {
                 Ok(AuthSession { user: user.into(), access_token, refresh_token: token, access_token_expires_at })
             }
             RefreshOutcome::Reused { user_id, family_id } => {
-                self.inner.sessions.invalidate(&family_id).await;
+                self.inner.caches.forget(Changed::Session(family_id)).await;
                 self.audit(
                     "refresh_token_reused",
                     Some(user_id.0),
@@ -233,7 +236,7 @@ impl App {
 
     pub async fn logout(&self, caller: Caller) -> AppResult<()> {
         self.inner.store.revoke_token_family(caller.family_id, "logout", now()).await?;
-        self.inner.sessions.invalidate(&caller.family_id).await;
+        self.inner.caches.forget(Changed::Session(caller.family_id)).await;
         Ok(())
     }
 
@@ -244,6 +247,7 @@ impl App {
         let store = self.inner.store.clone();
         let active = self
             .inner
+            .caches
             .sessions
             .try_get_with(caller.family_id, async move { store.token_family_active(caller.family_id).await })
             .await
@@ -251,8 +255,27 @@ impl App {
         if active { Ok(caller) } else { Err(AppError::Unauthenticated("the session has ended")) }
     }
 
+    /// Served from the per-node cache: nearly every page load asks for it.
     pub async fn get_me(&self, caller: Caller) -> AppResult<UserView> {
-        Ok(self.inner.store.get_user(caller.user_id).await?.into())
+        let store = self.inner.store.clone();
+        let user = self
+            .inner
+            .caches
+            .users
+            .try_get_with(caller.user_id, async move {
+                store.get_user(caller.user_id).await.map(|record| Arc::new(UserView::from(record)))
+            })
+            .await
+            .map_err(|e| AppError::from(store::StoreError::clone(&e)))?;
+        Ok(UserView::clone(&user))
+    }
+
+    /// Applies a profile change and makes every node forget the old profile.
+    pub(crate) async fn save_user_patch(&self, user_id: UserId, patch: UserPatch) -> AppResult<UserView> {
+        let saved = self.inner.store.update_user(user_id, patch, now()).await;
+        // Forget even on failure: the row may have changed before the error.
+        self.inner.caches.forget(Changed::User(user_id)).await;
+        Ok(saved?.into())
     }
 
     pub async fn update_me(&self, caller: Caller, input: UpdateMeInput) -> AppResult<UserView> {
@@ -276,7 +299,7 @@ impl App {
             sizes: input.sizes,
             preferences: input.preferences,
         };
-        Ok(self.inner.store.update_user(caller.user_id, patch, now()).await?.into())
+        self.save_user_patch(caller.user_id, patch).await
     }
 
     async fn start_session(&self, user: UserRecord, at: OffsetDateTime) -> AppResult<AuthSession> {

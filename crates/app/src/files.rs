@@ -252,7 +252,7 @@ impl App {
         // update leaves at worst an unreferenced object.
         let key = self.inner.files.put_image(KeyPrefix::Avatars, &image, bytes).await?;
         let patch = UserPatch { avatar: Some(Some(key.url())), ..UserPatch::default() };
-        Ok(self.inner.store.update_user(caller.user_id, patch, now()).await?.into())
+        self.save_user_patch(caller.user_id, patch).await
     }
 
     /// Appends an image to a product; catalog admins only.

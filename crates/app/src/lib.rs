@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod activities;
+mod caches;
 pub mod cart;
 pub mod catalog;
 pub mod cursor;
@@ -16,9 +17,8 @@ pub mod realtime;
 pub mod rooms;
 pub mod tokens;
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
-use domain::TokenFamilyId;
 use secrecy::SecretSlice;
 use store::Store;
 
@@ -59,8 +59,8 @@ struct Inner {
     tokens: TokenKeys,
     passwords: PasswordHasherService,
     auth_limiter: RateLimiter,
-    /// Login (token family) → still active; bounded staleness across nodes.
-    sessions: moka::future::Cache<TokenFamilyId, bool>,
+    /// Active logins and users, coherent across nodes.
+    caches: Arc<caches::Caches>,
     redis: Option<redis::aio::ConnectionManager>,
     cursors: CursorCodec,
     hub: ::realtime::Hub,
@@ -71,9 +71,6 @@ struct Inner {
     catalog_admins: Vec<String>,
     catalog: catalog::Catalog,
 }
-
-/// How long another node may keep honouring a login revoked elsewhere.
-const SESSION_CACHE_TTL: Duration = Duration::from_secs(10);
 
 impl App {
     /// Builds the services; with `redis_url`, sessions, rate limits,
@@ -90,6 +87,12 @@ impl App {
         let auth_limiter = match &redis {
             Some(connection) => RateLimiter::redis(connection.clone(), settings.auth_attempts_per_minute),
             None => RateLimiter::local(settings.auth_attempts_per_minute),
+        };
+        let caches = match (&redis, redis_url) {
+            (Some(connection), Some(url)) => {
+                caches::Caches::shared(url, connection.clone()).await.map_err(|e| unavailable("redis", &e))?
+            }
+            _ => Arc::new(caches::Caches::local()),
         };
         let catalog = catalog::Catalog::open(settings.data_dir.as_deref())?;
         let tokens = TokenKeys::new(settings.secret);
@@ -126,7 +129,7 @@ impl App {
             tokens,
             passwords: PasswordHasherService::new(settings.password_cost)?,
             auth_limiter,
-            sessions: moka::future::Cache::builder().max_capacity(1_000_000).time_to_live(SESSION_CACHE_TTL).build(),
+            caches,
             redis,
             cursors,
             hub,

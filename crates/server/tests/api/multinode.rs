@@ -168,3 +168,55 @@ async fn a_client_on_one_node_follows_posts_through_another_and_resumes_after_a_
     }
     assert_eq!(resumed, missed);
 }
+
+/// Polls `GET /me` on `node` until `done` holds for (status, body), for at most
+/// `within`: shorter than the caches' ten-second lifetime, so only the change
+/// message from the other node can make it pass.
+async fn me_until(
+    client: &reqwest::Client,
+    node: &Node,
+    token: &str,
+    within: Duration,
+    done: impl Fn(u16, &Value) -> bool,
+) -> (u16, Value) {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let response = client.get(format!("{}/api/v1/me", node.base)).bearer_auth(token).send().await.unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if done(status, &body) || tokio::time::Instant::now() >= deadline {
+            return (status, body);
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn a_profile_change_or_a_logout_on_one_node_reaches_the_other_nodes_cache_at_once() {
+    let database_url = testkit::fresh_postgres_database().await;
+    let a = Node::start(&database_url);
+    let b = Node::start(&database_url);
+    let client = reqwest::Client::new();
+    let (asha, _) = register(&client, &a, "asha").await;
+
+    // Node B caches Asha (and her login) by answering her once.
+    let (status, me) = me_until(&client, &b, &asha, Duration::ZERO, |_, _| true).await;
+    assert_eq!((status, me["name"].as_str()), (200, Some("asha")));
+
+    let response = client
+        .patch(format!("{}/api/v1/me", a.base))
+        .bearer_auth(&asha)
+        .json(&json!({"name": "Asha Rao"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (status, me) =
+        me_until(&client, &b, &asha, Duration::from_secs(5), |s, body| s == 200 && body["name"] == "Asha Rao").await;
+    assert_eq!((status, me["name"].as_str()), (200, Some("Asha Rao")), "node B still serves the old profile");
+
+    let response = client.post(format!("{}/api/v1/auth/logout", a.base)).bearer_auth(&asha).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    let (status, _) = me_until(&client, &b, &asha, Duration::from_secs(5), |s, _| s == 401).await;
+    assert_eq!(status, 401, "node B still honours a login revoked on node A");
+}

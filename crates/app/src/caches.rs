@@ -1,0 +1,197 @@
+//! Per-node caches of what nearly every request reads: whether a login is
+//! still active, and who the signed-in user is. They are kept coherent across
+//! nodes: whoever changes or revokes one publishes its key on Redis and every
+//! node drops it at once. A short time-to-live bounds the staleness if a
+//! message is lost, and a node that lost its subscription forgets everything
+//! when it comes back, since it may have missed messages meanwhile.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use domain::{TokenFamilyId, UserId};
+use futures::StreamExt;
+use moka::future::Cache;
+use redis::AsyncCommands;
+use uuid::Uuid;
+
+use crate::accounts::UserView;
+
+/// How long a node may keep an entry that another node changed, should the
+/// change message be lost.
+const TTL: Duration = Duration::from_secs(10);
+const CHANNEL: &str = "familyroom:caches";
+const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(5);
+const HEALTH_INTERVAL: Duration = Duration::from_secs(5);
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What has changed, as sent to the other nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Changed {
+    /// A login was revoked (logout, reuse detection).
+    Session(TokenFamilyId),
+    /// A user's name, avatar or profile changed.
+    User(UserId),
+}
+
+impl Changed {
+    fn encode(self) -> String {
+        match self {
+            Self::Session(id) => format!("session:{}", id.0),
+            Self::User(id) => format!("user:{}", id.0),
+        }
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        let (kind, id) = text.split_once(':')?;
+        let id = Uuid::parse_str(id).ok()?;
+        match kind {
+            "session" => Some(Self::Session(TokenFamilyId(id))),
+            "user" => Some(Self::User(UserId(id))),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) struct Caches {
+    /// Login (token family) → still active.
+    pub sessions: Cache<TokenFamilyId, bool>,
+    /// The user as `GET /me` answers it.
+    pub users: Cache<UserId, Arc<UserView>>,
+    publisher: Option<redis::aio::ConnectionManager>,
+}
+
+impl Caches {
+    /// Local caches only (one node).
+    pub fn local() -> Self {
+        Self { sessions: Self::cache(), users: Self::cache(), publisher: None }
+    }
+
+    /// Caches shared with the other nodes through Redis: subscribes once so
+    /// that this node hears every change from now on, then keeps the
+    /// subscription alive in a task for as long as the caches live.
+    pub async fn shared(url: &str, publisher: redis::aio::ConnectionManager) -> Result<Arc<Self>, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        let first = subscribe(&client).await?;
+        let caches = Arc::new(Self { sessions: Self::cache(), users: Self::cache(), publisher: Some(publisher) });
+        tokio::spawn(listen(client, Arc::downgrade(&caches), first));
+        Ok(caches)
+    }
+
+    fn cache<K, V>() -> Cache<K, V>
+    where
+        K: std::hash::Hash + Eq + Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        Cache::builder().max_capacity(1_000_000).time_to_live(TTL).build()
+    }
+
+    /// Drops the entry here and tells the other nodes to drop theirs.
+    /// Publishing is best effort: a lost message costs at most [`TTL`].
+    pub async fn forget(&self, changed: Changed) {
+        self.forget_local(changed).await;
+        if let Some(publisher) = &self.publisher {
+            let mut connection = publisher.clone();
+            let published: Result<i64, _> = connection.publish(CHANNEL, changed.encode()).await;
+            if let Err(error) = published {
+                metrics::counter!("cache_invalidation_publish_failures_total").increment(1);
+                tracing::warn!(%error, "caches: redis publish failed; other nodes catch up within the TTL");
+            }
+        }
+    }
+
+    async fn forget_local(&self, changed: Changed) {
+        match changed {
+            Changed::Session(id) => self.sessions.invalidate(&id).await,
+            Changed::User(id) => self.users.invalidate(&id).await,
+        }
+    }
+
+    fn forget_everything(&self) {
+        self.sessions.invalidate_all();
+        self.users.invalidate_all();
+    }
+}
+
+async fn subscribe(client: &redis::Client) -> Result<redis::aio::PubSub, redis::RedisError> {
+    let mut pubsub = client.get_async_pubsub().await?;
+    pubsub.subscribe(CHANNEL).await?;
+    Ok(pubsub)
+}
+
+async fn listen(client: redis::Client, caches: Weak<Caches>, first: redis::aio::PubSub) {
+    let mut next = Some(first);
+    let mut delay = Duration::from_millis(100);
+    loop {
+        let pubsub = match next.take() {
+            Some(pubsub) => pubsub,
+            None => match subscribe(&client).await {
+                Ok(pubsub) => {
+                    delay = Duration::from_millis(100);
+                    // Changes published while unsubscribed never reach us.
+                    match caches.upgrade() {
+                        Some(caches) => caches.forget_everything(),
+                        None => return,
+                    }
+                    tracing::info!("caches: redis subscription restored");
+                    pubsub
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "caches: redis subscribe failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(MAX_RECONNECT_DELAY);
+                    if caches.strong_count() == 0 {
+                        return;
+                    }
+                    continue;
+                }
+            },
+        };
+        let (mut sink, mut stream) = pubsub.split();
+        let mut health = tokio::time::interval(HEALTH_INTERVAL);
+        health.reset();
+        loop {
+            tokio::select! {
+                message = stream.next() => {
+                    let Some(message) = message else { break };
+                    let Some(caches) = caches.upgrade() else { return };
+                    let payload: Result<String, _> = message.get_payload();
+                    match payload.ok().as_deref().and_then(Changed::decode) {
+                        Some(changed) => caches.forget_local(changed).await,
+                        None => tracing::warn!("caches: undecodable message on redis"),
+                    }
+                }
+                _ = health.tick() => {
+                    if caches.strong_count() == 0 {
+                        return;
+                    }
+                    // A half-open TCP connection never ends the stream: probe it.
+                    let pong = tokio::time::timeout(HEALTH_TIMEOUT, sink.ping::<redis::Value>()).await;
+                    if !matches!(pong, Ok(Ok(_))) {
+                        break;
+                    }
+                }
+            }
+        }
+        metrics::counter!("cache_invalidation_subscription_losses_total").increment(1);
+        tracing::warn!("caches: redis subscription lost; reconnecting");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_round_trips_through_its_wire_text() {
+        for changed in [Changed::Session(TokenFamilyId(Uuid::now_v7())), Changed::User(UserId(Uuid::now_v7()))] {
+            assert_eq!(Changed::decode(&changed.encode()), Some(changed));
+        }
+    }
+
+    #[test]
+    fn garbage_is_not_a_change() {
+        for text in ["", "user", "user:", "user:not-a-uuid", "room:0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", ":"] {
+            assert_eq!(Changed::decode(text), None, "{text}");
+        }
+    }
+}
