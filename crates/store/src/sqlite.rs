@@ -120,10 +120,16 @@ mod group_commit {
     //! product, say) fails alone. Under no load a batch is one append, so
     //! latency is unchanged.
 
-    use sqlx::{Acquire, Pool};
-    use tokio::sync::{mpsc, oneshot};
+    use std::collections::HashMap;
 
-    use super::{Db, rooms::append_in};
+    use sqlx::{Acquire, Pool, QueryBuilder, types::Json};
+    use tokio::sync::{mpsc, oneshot};
+    use uuid::Uuid;
+
+    use super::{
+        Db,
+        rooms::{ACTIVITY_COLUMNS, ActivityRow, append_in},
+    };
     use crate::{ActivityRecord, NewActivity, StoreError};
 
     /// The most appends one transaction takes.
@@ -165,8 +171,30 @@ mod group_commit {
         }
     }
 
-    /// One result per append, in order.
+    /// One result per append, in order. The whole batch goes in with a few
+    /// statements; should that fail (one append naming a deleted room or an
+    /// unknown product, say), the batch is replayed one append at a time so
+    /// that only the bad one fails.
     async fn commit(writer: &Pool<Db>, batch: &[(NewActivity, Reply)]) -> Vec<Result<ActivityRecord, StoreError>> {
+        if batch.len() > 1 {
+            let together = async {
+                let mut tx = writer.begin().await?;
+                let records = append_batch_in(&mut tx, batch).await?;
+                tx.commit().await?;
+                Ok::<_, StoreError>(records)
+            };
+            if let Ok(records) = together.await {
+                return records.into_iter().map(Ok).collect();
+            }
+        }
+        commit_one_by_one(writer, batch).await
+    }
+
+    /// Each append under its own savepoint: four statements each.
+    async fn commit_one_by_one(
+        writer: &Pool<Db>,
+        batch: &[(NewActivity, Reply)],
+    ) -> Vec<Result<ActivityRecord, StoreError>> {
         let attempt = async {
             let mut tx = writer.begin().await?;
             let mut results = Vec::with_capacity(batch.len());
@@ -193,6 +221,66 @@ mod group_commit {
                 batch.iter().map(|_| Err(StoreError::Unavailable(message.clone()))).collect()
             }
         }
+    }
+
+    /// The batch in two statements whatever its size: one update reserves a
+    /// run of sequence numbers per room, one insert writes every activity.
+    /// Sequence numbers follow the batch order within each room, as one
+    /// append at a time would give them.
+    async fn append_batch_in(
+        tx: &mut sqlx::Transaction<'_, Db>,
+        batch: &[(NewActivity, Reply)],
+    ) -> Result<Vec<ActivityRecord>, StoreError> {
+        let mut per_room: HashMap<Uuid, i64> = HashMap::new();
+        for (activity, _) in batch {
+            *per_room.entry(activity.room_id.0).or_insert(0) += 1;
+        }
+        let mut reserve = QueryBuilder::<Db>::new("UPDATE rooms SET activity_seq = activity_seq + CASE id");
+        for (room, count) in &per_room {
+            reserve.push(" WHEN ").push_bind(*room).push(" THEN ").push_bind(*count);
+        }
+        reserve.push(" END WHERE id IN (");
+        let mut rooms = reserve.separated(", ");
+        for room in per_room.keys() {
+            rooms.push_bind(*room);
+        }
+        reserve.push(") RETURNING id, activity_seq");
+        let reserved: Vec<(Uuid, i64)> = reserve.build_query_as().fetch_all(&mut **tx).await?;
+        if reserved.len() != per_room.len() {
+            return Err(StoreError::NotFound);
+        }
+        // The first number of each room's run.
+        let mut next: HashMap<Uuid, i64> = reserved
+            .into_iter()
+            .map(|(room, last)| (room, last - per_room.get(&room).copied().unwrap_or(0) + 1))
+            .collect();
+
+        let mut insert = QueryBuilder::<Db>::new(
+            "INSERT INTO room_activities (id, room_id, seq, user_id, product_id, action_type, message, is_secret, \
+             visibility, metadata, created_at) ",
+        );
+        insert.push_values(batch, |mut row, (activity, _)| {
+            let seq = next.get_mut(&activity.room_id.0).map_or(0, |n| {
+                *n += 1;
+                *n - 1
+            });
+            row.push_bind(activity.id.0)
+                .push_bind(activity.room_id.0)
+                .push_bind(seq)
+                .push_bind(activity.user_id.0)
+                .push_bind(activity.product_id.map(|p| p.0))
+                .push_bind(activity.action_type.as_str())
+                .push_bind(activity.message.clone())
+                .push_bind(activity.visibility.is_restricted())
+                .push_bind(Json(activity.visibility.clone()))
+                .push_bind(Json(activity.metadata.clone()))
+                .push_bind(activity.at);
+        });
+        insert.push(format!(" RETURNING {ACTIVITY_COLUMNS}"));
+        let rows: Vec<ActivityRow> = insert.build_query_as().fetch_all(&mut **tx).await?;
+        // SQLite returns the rows in no promised order.
+        let mut by_id: HashMap<Uuid, ActivityRow> = rows.into_iter().map(|row| (row.id, row)).collect();
+        batch.iter().map(|(activity, _)| by_id.remove(&activity.id.0).ok_or(StoreError::NotFound)?.try_into()).collect()
     }
 }
 

@@ -94,12 +94,12 @@ impl TryFrom<MemberRow> for MemberRecord {
     }
 }
 
-const ACTIVITY_COLUMNS: &str =
+pub(super) const ACTIVITY_COLUMNS: &str =
     "id, room_id, seq, user_id, product_id, action_type, message, visibility, metadata, created_at";
 
 #[derive(sqlx::FromRow)]
-struct ActivityRow {
-    id: Uuid,
+pub(super) struct ActivityRow {
+    pub(super) id: Uuid,
     room_id: Uuid,
     seq: i64,
     user_id: Uuid,
