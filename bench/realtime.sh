@@ -26,7 +26,7 @@ fi
 data="$(mktemp -d)"
 port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 FAMILYROOM_BIND="127.0.0.1:$port" FAMILYROOM_DATA_DIR="$data" FAMILYROOM_DEMO_CATALOG=0 \
-  FAMILYROOM_LOG=warn FAMILYROOM_AUTH_ATTEMPTS_PER_MINUTE=100000000 \
+  FAMILYROOM_LOG=warn FAMILYROOM_AUTH_ATTEMPTS_PER_MINUTE=1000000 \
   FAMILYROOM_ARGON2_MEMORY_KIB=64 FAMILYROOM_ARGON2_ITERATIONS=1 \
   taskset -c 0 "$target/release/familyroom" serve &
 server=$!
