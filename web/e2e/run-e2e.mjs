@@ -21,8 +21,13 @@ describe('Family Room in a browser', { skip }, () => {
 
   test('the landing page loads with no console errors and offers sign-up', async () => {
     const asha = await newMember(launched.browser, base, { name: 'asha' });
+    const scripts = [];
+    asha.page.on('response', (r) => /^\/assets\/index-[^/]+\.js$/.test(new URL(r.url()).pathname) && scripts.push(r));
     await asha.page.goto('/');
     await asha.page.getByRole('link', { name: 'Create a family room' }).waitFor();
+    // The entry script goes over the wire as the build's gzip sibling.
+    assert.ok(scripts.length > 0, 'the entry script loaded');
+    for (const response of scripts) assert.equal((await response.allHeaders())['content-encoding'], 'gzip', response.url());
     await screenshot(asha, 'landing');
     assert.deepEqual(await seriousViolations(asha.page), [], 'axe: landing');
     assert.deepEqual(asha.problems, []);
