@@ -64,5 +64,8 @@ export default defineConfig({
     setupFiles: ['./vitest.setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // The machines are shared 2-core boxes, often compiling Rust at the same
+    // time: a user-event test that takes 1 s alone can pass 5 s there.
+    testTimeout: 20_000,
   },
 });

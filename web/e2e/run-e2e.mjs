@@ -3,6 +3,7 @@
 // Without the variable every test is skipped (and says so).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { seriousViolations } from './a11y.mjs';
 import { launchBrowser, needs, newMember, screenshot, serverUrl, signUp, waitForPath, waitForUrl } from './harness.mjs';
 
 const base = serverUrl();
@@ -20,9 +21,15 @@ describe('Family Room in a browser', { skip }, () => {
 
   test('the landing page loads with no console errors and offers sign-up', async () => {
     const asha = await newMember(launched.browser, base, { name: 'asha' });
+    const scripts = [];
+    asha.page.on('response', (r) => /^\/assets\/index-[^/]+\.js$/.test(new URL(r.url()).pathname) && scripts.push(r));
     await asha.page.goto('/');
     await asha.page.getByRole('link', { name: 'Create a family room' }).waitFor();
+    // The entry script goes over the wire as the build's gzip sibling.
+    assert.ok(scripts.length > 0, 'the entry script loaded');
+    for (const response of scripts) assert.equal((await response.allHeaders())['content-encoding'], 'gzip', response.url());
     await screenshot(asha, 'landing');
+    assert.deepEqual(await seriousViolations(asha.page), [], 'axe: landing');
     assert.deepEqual(asha.problems, []);
     await asha.context.close();
   });
@@ -32,6 +39,7 @@ describe('Family Room in a browser', { skip }, () => {
     await signUp(asha, { name: 'Asha' });
     await asha.page.getByRole('heading', { name: 'Your family rooms' }).waitFor();
     await screenshot(asha, 'rooms-empty');
+    assert.deepEqual(await seriousViolations(asha.page), [], 'axe: rooms');
     await asha.context.close();
   });
 
@@ -285,6 +293,62 @@ describe('Family Room in a browser', { skip }, () => {
       assert.equal(await cart.getByText(title).count(), 0, 'the gift must not show in the cart of the member it is hidden from');
       assert.equal(await ravi.page.locator('.room-side').getByText(/Asha\s+added to the cart/).count(), 0);
       await screenshot(ravi, 'secret-cart-hidden');
+    });
+
+    test('the room page has no serious accessibility violations, with products and with the cart open', async (t) => {
+      if (!ready) return t.skip('needs the room from the previous step');
+      if (!(await needs(t, base, SHOP_PATHS))) return;
+      await ravi.page.keyboard.press('Escape');
+      await ravi.page.locator('.product-card-hit').first().waitFor({ timeout: 15_000 });
+      assert.deepEqual(await seriousViolations(ravi.page), [], 'axe: room page');
+      await ravi.page.locator('.product-card-hit').first().click();
+      await ravi.page.getByRole('dialog').locator('.product-detail-title').waitFor();
+      assert.deepEqual(await seriousViolations(ravi.page), [], 'axe: product modal');
+      await ravi.page.keyboard.press('Escape');
+      await ravi.page.getByRole('button', { name: /Family cart/ }).click();
+      await ravi.page.getByRole('dialog', { name: 'Family cart' }).locator('.empty-state, .cart-lines').first().waitFor();
+      assert.deepEqual(await seriousViolations(ravi.page), [], 'axe: cart drawer');
+      await ravi.page.keyboard.press('Escape');
+    });
+
+    test('on a phone, the room shows products and a wishlist item moves to the cart', async (t) => {
+      if (!ready) return t.skip('needs the room from the previous step');
+      if (!(await needs(t, base, [...SHOP_PATHS, '/api/v1/rooms/{room_id}/wishlist', '/api/v1/rooms/{room_id}/wishlist/{item_id}/move-to-cart']))) return;
+      // Journey (f): a 390×844 phone.
+      const phone = ravi;
+      await phone.page.setViewportSize({ width: 390, height: 844 });
+      await phone.page.reload();
+      const card = phone.page.locator('.product-card-hit');
+      await card.nth(3).waitFor({ timeout: 15_000 });
+      await phone.page.locator('.product-card img').first().waitFor();
+      await screenshot(phone, 'room-phone');
+      assert.deepEqual(await seriousViolations(phone.page), [], 'axe: room page on a phone');
+
+      // Wish for a product with sizes, then move it to the cart from the wishlist.
+      await card.nth(4).click();
+      const dialog = phone.page.getByRole('dialog');
+      const title = await dialog.locator('.product-detail-title').innerText();
+      await dialog.getByRole('button', { name: /Wishlist/ }).click();
+      await phone.page.getByText('Added to the wishlist').waitFor();
+      await phone.page.keyboard.press('Escape');
+      await phone.page.getByRole('button', { name: 'Wishlist & votes' }).click();
+      await phone.page.getByRole('button', { name: `Move ${title} to the cart` }).click();
+      const size = phone.page.getByLabel('Size', { exact: true });
+      await size.waitFor();
+      const sizes = await size.locator('option:not([disabled])').evaluateAll((options) => options.map((o) => o.value).filter(Boolean));
+      if (sizes.length) await size.selectOption(sizes[0]);
+      await phone.page.getByRole('button', { name: 'Move', exact: true }).click();
+      await phone.page.getByText('Moved to the family cart').waitFor();
+      await screenshot(phone, 'wishlist-moved');
+      await phone.page.getByRole('button', { name: /Family cart/ }).click();
+      await phone.page.getByRole('dialog', { name: 'Family cart' }).getByText(title).waitFor();
+      await screenshot(phone, 'cart-phone');
+      // The other member's cart follows live.
+      await asha.page.getByRole('button', { name: /Family cart/ }).click();
+      await asha.page.getByRole('dialog', { name: 'Family cart' }).getByText(title).waitFor({ timeout: 10_000 });
+      await asha.page.keyboard.press('Escape');
+      await phone.page.keyboard.press('Escape');
+      await phone.page.setViewportSize({ width: 1280, height: 800 });
     });
   });
 });

@@ -19,10 +19,11 @@ use domain::{
     role::RoomAction,
     visibility::{Visibility, VisibilityRequest, may_see},
 };
+use realtime::Audience;
 use serde::{Deserialize, Serialize};
 use store::{
     CartLineChange, CartLineRecord, CartProduct, CartWrite, MAX_LINE_QUANTITY, NewActivity, NewCartLine,
-    NewWishlistItem, Recipient, StoreError, VoteRecord, WishlistItemRecord,
+    NewWishlistItem, ProductHolding, Recipient, StoreError, VoteRecord, WishlistItemRecord,
 };
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -788,6 +789,77 @@ impl App {
             most_disliked: top(&|e| e.down),
             most_discussed: top(&|e| e.comments + e.up + e.down),
         })
+    }
+}
+
+/// Products changed in the catalog, as one audience of a room may hear of
+/// them: the lines and items of one author and visibility (or every public
+/// one), so each frame names only products its receivers may see held.
+struct ChangeGroup {
+    room_id: RoomId,
+    author: UserId,
+    visibility: Visibility,
+    products: BTreeSet<ProductId>,
+}
+
+/// Groups holdings so that each group has one audience: all public holdings
+/// of a room share one, restricted ones one per author and visibility.
+fn change_groups(holdings: Vec<ProductHolding>) -> Vec<ChangeGroup> {
+    let mut groups: Vec<ChangeGroup> = Vec::new();
+    for holding in holdings {
+        let public = holding.visibility == Visibility::Everyone;
+        let same = |g: &&mut ChangeGroup| {
+            g.room_id == holding.room_id
+                && g.visibility == holding.visibility
+                && (public || g.author == holding.added_by)
+        };
+        match groups.iter_mut().find(same) {
+            Some(group) => {
+                group.products.insert(holding.product_id);
+            }
+            None => groups.push(ChangeGroup {
+                room_id: holding.room_id,
+                author: holding.added_by,
+                visibility: holding.visibility,
+                products: BTreeSet::from([holding.product_id]),
+            }),
+        }
+    }
+    groups
+}
+
+impl App {
+    /// Tells every room whose cart or wishlist holds one of `products` that
+    /// they changed in the catalog (price, stock or details), with an
+    /// ephemeral `cart_changed` frame; clients refetch the cart and wishlist.
+    ///
+    /// A member receives a frame only about products of lines or items they
+    /// may see (`may_see`, applied by the hub per subscriber through
+    /// [`Audience::Room`]), so a hidden line leaks neither its product nor
+    /// the fact that something changed. Not an activity: nobody in the room
+    /// acted, and a reader who missed the frame reads current prices anyway.
+    /// Best effort, like every publish: a failed lookup is logged.
+    pub(crate) async fn announce_catalog_changes(&self, products: &[ProductId]) {
+        let mut holdings = Vec::new();
+        for chunk in products.chunks(crate::catalog::IMPORT_BATCH) {
+            match self.inner.store.list_product_holdings(chunk).await {
+                Ok(found) => holdings.extend(found),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot find the carts holding changed products");
+                    return;
+                }
+            }
+        }
+        for group in change_groups(holdings) {
+            let frame = serde_json::json!({
+                "type": "cart_changed",
+                "room_id": group.room_id,
+                "product_ids": group.products,
+                "reason": "catalog",
+            });
+            let audience = Audience::Room { author: group.author, visibility: group.visibility };
+            self.publish_signal(group.room_id, audience, frame).await;
+        }
     }
 }
 

@@ -332,7 +332,8 @@ impl App {
     }
 
     /// Brings the index and the caches up to date with the store for `ids`
-    /// (changed or deleted); called after every committed catalog change.
+    /// (changed or deleted), then tells the rooms holding them in a cart or
+    /// wishlist; called after every committed catalog change.
     pub async fn after_products_changed(&self, ids: &[ProductId]) -> AppResult<()> {
         if ids.is_empty() {
             return Ok(());
@@ -361,6 +362,8 @@ impl App {
                 tracing::warn!(error = %e, "product cache invalidation in redis failed");
             }
         }
+        // After the caches: a client refetching on this frame reads the new state.
+        self.announce_catalog_changes(ids).await;
         Ok(())
     }
 

@@ -274,6 +274,8 @@ impl App {
             store::StoreError::NotFound => AppError::NotFound("product"),
             other => other.into(),
         })?;
+        // The search index, the product caches and open carts follow the change.
+        self.after_products_changed(&[product_id]).await?;
         Ok(ProductImagesView { product_id, url, images })
     }
 

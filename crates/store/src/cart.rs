@@ -152,6 +152,16 @@ pub struct ProductComment {
     pub visibility: Visibility,
 }
 
+/// A cart line or wishlist item holding a product, as far as deciding who
+/// may hear about a change to that product needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductHolding {
+    pub room_id: RoomId,
+    pub product_id: ProductId,
+    pub added_by: UserId,
+    pub visibility: Visibility,
+}
+
 #[async_trait]
 pub trait Carts {
     /// The product as a cart shows it, or `None` when there is no such product.
@@ -229,4 +239,7 @@ pub trait Carts {
     async fn list_votes(&self, room: RoomId, product: Option<ProductId>) -> Result<Vec<VoteRecord>, StoreError>;
     /// Every `commented` activity of the room that names a product. Unfiltered.
     async fn list_product_comments(&self, room: RoomId) -> Result<Vec<ProductComment>, StoreError>;
+    /// Every cart line and wishlist item, in any room, holding one of
+    /// `products`, in no particular order. Unfiltered.
+    async fn list_product_holdings(&self, products: &[ProductId]) -> Result<Vec<ProductHolding>, StoreError>;
 }

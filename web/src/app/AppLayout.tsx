@@ -56,9 +56,12 @@ function SignedInNav() {
       <NavLink to="/rooms" className="navlink">
         Rooms
       </NavLink>
-      <NavLink to="/profile" className="navlink navlink-profile" aria-label="Your profile">
+      {/* Named by its visible text (the member's name) plus a hidden hint, not an
+          aria-label that would hide the visible name from voice control. */}
+      <NavLink to="/profile" className="navlink navlink-profile">
         <Avatar name={me.data?.name ?? 'You'} src={me.data?.avatar} size={28} decorative />
         <span className="hide-sm">{me.data?.name ?? 'Profile'}</span>
+        <span className="sr-only">Your profile</span>
       </NavLink>
       <button type="button" className="btn btn-ghost btn-sm" disabled={logout.isPending} onClick={() => {
           // Leave the guarded page first: once signed out, its guard would send us to sign-in.

@@ -13,6 +13,8 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly type: string;
   readonly errors: FieldError[];
+  /** The resource as it is now, on a 409 about a stale `version` (the problem's `current` member). */
+  readonly current: unknown;
 
   constructor(init: {
     status: number;
@@ -21,6 +23,7 @@ export class ApiError extends Error {
     detail?: string;
     type?: string;
     errors?: FieldError[];
+    current?: unknown;
   }) {
     super(init.detail || init.title);
     this.name = 'ApiError';
@@ -30,6 +33,7 @@ export class ApiError extends Error {
     this.detail = init.detail ?? '';
     this.type = init.type ?? 'about:blank';
     this.errors = init.errors ?? [];
+    this.current = init.current ?? null;
   }
 
   /** The message for one field, for showing next to that field. */
@@ -75,6 +79,7 @@ export function problemFromBody(status: number, statusText: string, body: unknow
     detail: asString(obj.detail) ?? '',
     type: asString(obj.type) ?? 'about:blank',
     errors,
+    current: obj.current && typeof obj.current === 'object' ? obj.current : null,
   });
 }
 

@@ -239,4 +239,26 @@ describe('RealtimeClient', () => {
     expect(sockets).toHaveLength(1);
     expect(rt.getState()).toBe('idle');
   });
+
+  it('refetches the cart, the wishlist and the changed products on a cart_changed frame', async () => {
+    const { rt, sockets, qc } = setup();
+    const observe = (key: readonly unknown[], name: string) =>
+      qc.prefetchQuery({ queryKey: key, queryFn: async () => ({ name }), staleTime: Infinity });
+    await observe(queryKeys.cart(ROOM), 'cart');
+    await observe(queryKeys.wishlist(ROOM), 'wishlist');
+    await observe(queryKeys.product('p1'), 'p1');
+    await observe(queryKeys.product('p2'), 'p2');
+    await observe(queryKeys.cart('room-2'), 'other cart');
+    rt.start();
+    rt.subscribe(ROOM);
+    await flush();
+    sockets[0]!.open();
+    sockets[0]!.push({ type: 'cart_changed', room_id: ROOM, product_ids: ['p1'], reason: 'catalog' });
+    const state = (key: readonly unknown[]) => qc.getQueryState(key)?.isInvalidated;
+    expect(state(queryKeys.cart(ROOM))).toBe(true);
+    expect(state(queryKeys.wishlist(ROOM))).toBe(true);
+    expect(state(queryKeys.product('p1'))).toBe(true);
+    expect(state(queryKeys.product('p2'))).toBe(false);
+    expect(state(queryKeys.cart('room-2'))).toBe(false);
+  });
 });

@@ -43,6 +43,7 @@ export type ServerFrame =
   | { type: 'viewing'; room_id: string; user_id: string; product_id: string | null }
   | { type: 'typing'; room_id: string; user_id: string }
   | { type: 'recommendations'; room_id: string; [key: string]: unknown }
+  | { type: 'cart_changed'; room_id: string; product_ids: string[]; reason?: string }
   | { type: 'pong' }
   | { type: 'error'; code?: string; message?: string; room_id?: string };
 
@@ -439,6 +440,15 @@ export class RealtimeClient {
         break;
       case 'recommendations':
         this.onRecommendations(frame);
+        break;
+      case 'cart_changed':
+        // A carted or wished-for product changed in the catalog (price,
+        // stock): the lists read prices and stock now, so refetch them.
+        void this.qc.invalidateQueries({ queryKey: queryKeys.cart(frame.room_id) });
+        void this.qc.invalidateQueries({ queryKey: queryKeys.wishlist(frame.room_id) });
+        for (const id of Array.isArray(frame.product_ids) ? frame.product_ids : []) {
+          void this.qc.invalidateQueries({ queryKey: queryKeys.product(id) });
+        }
         break;
       case 'error':
         this.lastError = { code: frame.code, message: frame.message };

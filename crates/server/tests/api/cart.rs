@@ -387,3 +387,127 @@ async fn a_wishlist_gift_moves_to_the_cart_and_stays_a_secret() {
     assert_eq!(f.wishlist(&f.third).await["items"], json!([]));
     f.app.stop().await;
 }
+
+/// A catalog import of `products` as JSON Lines, through the function the
+/// `familyroom catalog import` command calls.
+async fn import_catalog(app: &TestApp, products: &[Value]) {
+    let dir = std::env::temp_dir().join(format!("fr-cart-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("changes.jsonl");
+    let lines: Vec<String> = products.iter().map(Value::to_string).collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let summary =
+        familyroom::import::import_file(app.app(), &file, None, None, |e| panic!("bad row {e:?}")).await.unwrap();
+    assert_eq!(summary.updated as usize, products.len(), "{summary}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn feed_row(product: &TestProduct, price_minor: i64, sizes: &[(&str, u32)]) -> Value {
+    let sizes: Vec<Value> = sizes.iter().map(|(size, stock)| json!({"size": size, "stock": stock})).collect();
+    json!({
+        "sku": product.sku,
+        "title": format!("Test product {}", product.sku),
+        "price_minor": price_minor,
+        "currency": "INR",
+        "sizes": sizes,
+    })
+}
+
+/// The next `count` frames, each a `cart_changed` (a member may get one per
+/// audience of the room): their rooms and products, sorted.
+async fn cart_changes(ws: &mut WsClient, count: usize) -> Vec<(String, Vec<String>)> {
+    let mut frames = Vec::new();
+    for _ in 0..count {
+        let frame = ws.next_non_presence_frame().await;
+        assert_eq!(frame["type"], "cart_changed", "{frame}");
+        assert_eq!(frame["reason"], "catalog");
+        let products = frame["product_ids"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned());
+        frames.push((frame["room_id"].as_str().unwrap().to_owned(), products.collect()));
+    }
+    frames.sort();
+    frames
+}
+
+#[tokio::test]
+async fn a_catalog_change_reaches_the_rooms_holding_the_product_as_each_member_may_see_it() {
+    let f = family().await;
+    // The public shirt line, and a saree gift hidden from Mom.
+    f.add(&f.author, json!({"product_id": f.shirt, "size": "M", "quantity": 1})).await;
+    f.add(&f.author, json!({"product_id": f.saree, "size": "Free", "quantity": 1, "buying_for": f.mom.id})).await;
+    // Zoe's rooms: one wishes for a hat that changes, one holds socks that do not.
+    let hat = TestProduct { sku: "HAT-1", price_minor: 50_000, sizes: vec![("Free", 5)] };
+    let socks = TestProduct { sku: "SOCKS-1", price_minor: 20_000, sizes: vec![("Free", 5)] };
+    let hat_id = f.app.insert_product(&hat).await;
+    let socks_id = f.app.insert_product(&socks).await;
+    let zoe = f.app.register("Zoe").await;
+    let (hat_room, _) = f.app.create_room(&zoe, "Hats").await;
+    let (quiet_room, _) = f.app.create_room(&zoe, "Socks").await;
+    let wished = f
+        .app
+        .post_json(
+            &format!("/api/v1/rooms/{hat_room}/wishlist"),
+            &json!({"product_id": hat_id}),
+            Some(&zoe.access_token),
+        )
+        .await;
+    assert_eq!(wished.status(), 201);
+    let carted = f
+        .app
+        .post_json(
+            &format!("/api/v1/rooms/{quiet_room}/cart/lines"),
+            &json!({"product_id": socks_id, "size": "Free", "quantity": 1}),
+            Some(&zoe.access_token),
+        )
+        .await;
+    assert_eq!(carted.status(), 201);
+
+    let mut author_ws = WsClient::connect(&f.app, &f.author).await;
+    author_ws.subscribe(&f.room, None).await;
+    let mut mom_ws = WsClient::connect(&f.app, &f.mom).await;
+    mom_ws.subscribe(&f.room, None).await;
+    let mut third_ws = WsClient::connect(&f.app, &f.third).await;
+    third_ws.subscribe(&f.room, None).await;
+    let mut zoe_ws = WsClient::connect(&f.app, &zoe).await;
+    zoe_ws.subscribe(&hat_room, None).await;
+    zoe_ws.subscribe(&quiet_room, None).await;
+
+    // The shirt gets cheaper, the saree sells out, the hat changes price.
+    import_catalog(
+        &f.app,
+        &[
+            feed_row(&shirt(), 79_900, &[("M", 10), ("L", 1)]),
+            feed_row(&saree(), 450_000, &[("Free", 0)]),
+            feed_row(&hat, 45_000, &[("Free", 5)]),
+        ],
+    )
+    .await;
+
+    // The author and the third member hear of both lines, one frame per audience.
+    let expected = {
+        let mut frames = vec![(f.room.clone(), vec![f.shirt.clone()]), (f.room.clone(), vec![f.saree.clone()])];
+        frames.sort();
+        frames
+    };
+    assert_eq!(cart_changes(&mut author_ws, 2).await, expected);
+    assert_eq!(cart_changes(&mut third_ws, 2).await, expected);
+    let cart = f.cart(&f.author).await;
+    let line =
+        |product: &str| cart["lines"].as_array().unwrap().iter().find(|l| l["product"]["id"] == product).cloned();
+    assert_eq!(line(&f.shirt).unwrap()["price_now"]["amount"], "799.00");
+    assert_eq!(line(&f.shirt).unwrap()["price_at_add"]["amount"], "999.00");
+    assert_eq!(line(&f.saree).unwrap()["in_stock"], false);
+
+    // Mom hears of the shirt only: the next frame after it is a later message,
+    // with nothing about the gift between.
+    assert_eq!(cart_changes(&mut mom_ws, 1).await, vec![(f.room.clone(), vec![f.shirt.clone()])]);
+    assert_eq!(f.cart(&f.mom).await["lines"][0]["price_now"]["amount"], "799.00");
+    let said = f.app.say(&f.third, &f.room, "after the import").await;
+    assert_eq!(mom_ws.next_non_presence_frame().await["activity"]["id"], said["id"]);
+
+    // Zoe: the wished-for hat's room hears; the socks' room does not.
+    assert_eq!(cart_changes(&mut zoe_ws, 1).await, vec![(hat_room.clone(), vec![hat_id.clone()])]);
+    let said = f.app.say(&zoe, &quiet_room, "still here").await;
+    let next = zoe_ws.next_non_presence_frame().await;
+    assert_eq!((next["type"].as_str(), next["activity"]["id"].as_str()), (Some("activity"), said["id"].as_str()));
+    f.app.stop().await;
+}

@@ -11,7 +11,7 @@ use std::{
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use sqlx::{Connection, types::Json};
-use testkit::{PASSWORD, TestApp, TestUser, expect_problem};
+use testkit::{PASSWORD, TestApp, TestUser, expect_problem, ws::WsClient};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A 1×1 PNG.
@@ -262,6 +262,15 @@ async fn catalog_admins_add_product_images_and_others_are_refused() {
     let shopper = app.register("Neha").await;
     let product = insert_product(&app).await;
     let path = format!("/api/v1/products/{product}/images");
+    // A room wishing for the product hears of the change; the product page is cached before it.
+    let (room, _) = app.create_room(&shopper, "Wishes").await;
+    let wishlist = format!("/api/v1/rooms/{room}/wishlist");
+    let wished = app.post_json(&wishlist, &json!({"product_id": product}), Some(&shopper.access_token)).await;
+    assert_eq!(wished.status(), 201);
+    let mut shopper_ws = WsClient::connect(&app, &shopper).await;
+    shopper_ws.subscribe(&room, None).await;
+    let page: Value = app.get(&format!("/api/v1/products/{product}"), None).await.json().await.unwrap();
+    assert_eq!(page["images"].as_array().unwrap().len(), 1);
 
     let response = upload(&app, &path, &admin, &[("file", "front.webp", "application/octet-stream", PNG)]).await;
     assert_eq!(response.status(), 201);
@@ -269,6 +278,10 @@ async fn catalog_admins_add_product_images_and_others_are_refused() {
     let url = body["url"].as_str().unwrap();
     assert!(url.starts_with("/files/products/") && url.ends_with(".png"), "{url}");
     assert_eq!(body["images"], json!(["https://cdn.example.com/kurta-1.jpg", url]));
+    let page: Value = app.get(&format!("/api/v1/products/{product}"), None).await.json().await.unwrap();
+    assert_eq!(page["images"], body["images"], "the product cache was invalidated");
+    let frame = shopper_ws.next_non_presence_frame().await;
+    assert_eq!(frame, json!({"type": "cart_changed", "room_id": room, "product_ids": [product], "reason": "catalog"}));
     assert_eq!(app.get(url, None).await.bytes().await.unwrap().as_ref(), PNG);
 
     let second = upload(&app, &path, &admin, &[("file", "back.gif", "image/gif", GIF)]).await;

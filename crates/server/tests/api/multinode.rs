@@ -220,3 +220,69 @@ async fn a_profile_change_or_a_logout_on_one_node_reaches_the_other_nodes_cache_
     let (status, _) = me_until(&client, &b, &asha, Duration::from_secs(5), |s, _| s == 401).await;
     assert_eq!(status, 401, "node B still honours a login revoked on node A");
 }
+
+/// `familyroom catalog import FILE` as its own process on the shared
+/// database and Redis, as an operator runs it.
+fn import_in_another_process(database_url: &str, rows: &[Value]) {
+    let data_dir = tempfile::tempdir().unwrap();
+    let file = data_dir.path().join("catalog.jsonl");
+    let lines: Vec<String> = rows.iter().map(Value::to_string).collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_familyroom"))
+        .args(["catalog", "import"])
+        .arg(&file)
+        .env_clear()
+        .env("FAMILYROOM_DATA_DIR", data_dir.path())
+        .env("FAMILYROOM_DATABASE_URL", database_url)
+        .env("FAMILYROOM_REDIS_URL", "redis://127.0.0.1:6379")
+        .env("FAMILYROOM_SECRET", SECRET)
+        .env("FAMILYROOM_DEMO_CATALOG", "0")
+        .env("FAMILYROOM_LOG", "warn")
+        .stdout(Stdio::null())
+        .status()
+        .expect("the import runs");
+    assert!(status.success(), "the import succeeds");
+}
+
+fn shirt_row(price_minor: i64) -> Value {
+    json!({"sku": "MN-SHIRT", "title": "Multi-node shirt", "price_minor": price_minor, "currency": "INR",
+           "sizes": [{"size": "M", "stock": 3}]})
+}
+
+#[tokio::test]
+async fn a_catalog_import_in_another_process_reaches_open_carts_through_redis() {
+    use sqlx::Connection;
+    let database_url = testkit::fresh_postgres_database().await;
+    let a = Node::start(&database_url);
+    let client = reqwest::Client::new();
+    import_in_another_process(&database_url, &[shirt_row(99_900)]);
+    let mut db = sqlx::PgConnection::connect(&database_url).await.unwrap();
+    let (product,): (uuid::Uuid,) =
+        sqlx::query_as("SELECT id FROM products WHERE sku = 'MN-SHIRT'").fetch_one(&mut db).await.unwrap();
+
+    let (asha, _) = register(&client, &a, "asha").await;
+    let room = post(&client, format!("{}/api/v1/rooms", a.base), json!({"name": "Family"}), Some(&asha)).await;
+    let room_id = room["id"].as_str().unwrap().to_owned();
+    let line = json!({"product_id": product, "size": "M", "quantity": 1});
+    post(&client, format!("{}/api/v1/rooms/{room_id}/cart/lines", a.base), line, Some(&asha)).await;
+    let mut on_a = WsClient::connect_to(&client, &a.base, &asha).await;
+    on_a.subscribe(&room_id, None).await;
+
+    // The importing process has its own hub: only Redis carries the frame to node A.
+    import_in_another_process(&database_url, &[shirt_row(79_900)]);
+    let frame = on_a.next_non_presence_frame().await;
+    assert_eq!(
+        frame,
+        json!({"type": "cart_changed", "room_id": room_id, "product_ids": [product], "reason": "catalog"})
+    );
+    let cart: Value = client
+        .get(format!("{}/api/v1/rooms/{room_id}/cart", a.base))
+        .bearer_auth(&asha)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cart["lines"][0]["price_now"]["amount"], "799.00");
+}

@@ -12,7 +12,7 @@ use crate::{
     ActivityRecord, NewActivity,
     cart::{
         ActivityFor, CartLineChange, CartLineRecord, CartProduct, CartWrite, Carts, MAX_LINE_QUANTITY, NewCartLine,
-        NewWishlistItem, ProductComment, Recipient, VoteRecord, WishlistItemRecord, merge_key,
+        NewWishlistItem, ProductComment, ProductHolding, Recipient, VoteRecord, WishlistItemRecord, merge_key,
     },
 };
 
@@ -521,6 +521,38 @@ impl Carts for BackendStore {
                 product_id: ProductId(product_id),
                 user_id: UserId(user_id),
                 value,
+                visibility: visibility.0,
+            })
+            .collect())
+    }
+
+    async fn list_product_holdings(&self, products: &[ProductId]) -> Result<Vec<ProductHolding>, StoreError> {
+        if products.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Served by the `*_product` indexes (migration 0005).
+        let mut query = sqlx::QueryBuilder::<Db>::new(
+            "SELECT room_id, product_id, added_by, visibility FROM cart_lines WHERE product_id IN (",
+        );
+        let mut list = query.separated(", ");
+        for id in products {
+            list.push_bind(id.0);
+        }
+        query.push(
+            ") UNION ALL SELECT room_id, product_id, added_by, visibility FROM wishlist_items WHERE product_id IN (",
+        );
+        let mut list = query.separated(", ");
+        for id in products {
+            list.push_bind(id.0);
+        }
+        query.push(")");
+        let rows: Vec<(Uuid, Uuid, Uuid, Json<Visibility>)> = query.build_query_as().fetch_all(self.reader()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(room_id, product_id, added_by, visibility)| ProductHolding {
+                room_id: RoomId(room_id),
+                product_id: ProductId(product_id),
+                added_by: UserId(added_by),
                 visibility: visibility.0,
             })
             .collect())

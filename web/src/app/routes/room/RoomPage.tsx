@@ -189,6 +189,7 @@ function Room({ roomId }: { roomId: string }) {
     }
   };
 
+  const loadSizes = useCallback(async (pid: string) => productSizes(await qc.fetchQuery(productQueryOptions(pid))), [qc]);
   const thumb = (pid: string) => <ProductThumb productId={pid} />;
   const feedEl = (
     <ActivityFeed roomId={roomId} meId={meId} members={members} canPost={canAct} renderProductThumb={thumb} onOpenProduct={openProduct} />
@@ -271,6 +272,7 @@ function Room({ roomId }: { roomId: string }) {
                 canAct={canAct}
                 onOpenProduct={openProduct}
                 renderProductThumb={thumb}
+                loadSizes={loadSizes}
                 renderSecretMark={(item) => (hiddenFrom(item as { visibility?: unknown }).length ? <SecretMark names={hiddenFrom(item as { visibility?: unknown }).map(nameOf)} /> : null)}
               />
               <h2 className="h-section">What the family thinks</h2>

@@ -1,7 +1,11 @@
 // PATCH /api/v1/rooms/{room_id}/cart/lines/{line_id}
+//
+// Edits carry the line's `version`: when someone else changed the line first,
+// the server answers 409 with the line as it is now (`current`), and the cache
+// takes that line instead of rolling back to what this tab last saw.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Schema } from '@/api';
-import { api, seg } from '@/lib/api-client';
+import { api, isApiError, seg } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
 import type { Cart, CartLine } from './get-cart';
 
@@ -9,6 +13,17 @@ export type UpdateCartLineBody = Schema<'UpdateCartLineInput'>;
 
 export function updateCartLine(roomId: string, lineId: string, body: UpdateCartLineBody): Promise<CartLine> {
   return api.patch<CartLine>(`/api/v1/rooms/${seg(roomId)}/cart/lines/${seg(lineId)}`, body);
+}
+
+/** The line as it is now when `error` is a 409 about a stale version; otherwise null. */
+export function staleLine(error: unknown): CartLine | null {
+  if (!isApiError(error) || error.status !== 409) return null;
+  const current = error.current as Partial<CartLine> | null;
+  return current && typeof current.id === 'string' && typeof current.version === 'number' ? (current as CartLine) : null;
+}
+
+function replaceLine(cart: Cart | undefined, line: CartLine): Cart | undefined {
+  return cart ? { ...cart, lines: cart.lines.map((l) => (l.id === line.id ? line : l)) } : cart;
 }
 
 export function useUpdateCartLine(roomId: string) {
@@ -32,8 +47,11 @@ export function useUpdateCartLine(roomId: string) {
       );
       return { previous };
     },
-    onError: (_e, _v, ctx) => {
-      if (ctx?.previous) qc.setQueryData(key, ctx.previous);
+    onSuccess: (line) => qc.setQueryData<Cart>(key, (old) => replaceLine(old, line)),
+    onError: (error, _v, ctx) => {
+      const current = staleLine(error);
+      if (current) qc.setQueryData<Cart>(key, (old) => replaceLine(old ?? ctx?.previous, current));
+      else if (ctx?.previous) qc.setQueryData(key, ctx.previous);
     },
     onSettled: () => void qc.invalidateQueries({ queryKey: key }),
   });

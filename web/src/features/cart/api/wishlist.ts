@@ -1,7 +1,9 @@
-// GET /api/v1/rooms/{room_id}/wishlist, POST …/wishlist, DELETE …/wishlist/{item_id}
-// (one file: the three calls share one small shape and one cache entry)
+// GET /api/v1/rooms/{room_id}/wishlist, POST …/wishlist, DELETE …/wishlist/{item_id},
+// POST …/wishlist/{item_id}/move-to-cart (one file: the calls share one small
+// shape and one cache entry)
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schema } from '@/api';
+import type { CartLine } from './get-cart';
 import { api, seg } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
 
@@ -40,4 +42,19 @@ export function useRemoveFromWishlist(roomId: string) {
 
 export function wishlistProductId(item: WishlistItem): string {
   return item.product.id;
+}
+
+export type MoveToCartBody = Schema<'MoveToCartInput'>;
+
+/** Moves an item into the cart in one step; the line keeps the item's recipient and visibility. */
+export function useMoveToCart(roomId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ itemId, body }: { itemId: string; body: MoveToCartBody }) =>
+      api.post<CartLine>(`/api/v1/rooms/${seg(roomId)}/wishlist/${seg(itemId)}/move-to-cart`, body),
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: queryKeys.wishlist(roomId) });
+      void qc.invalidateQueries({ queryKey: queryKeys.cart(roomId) });
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Button } from '@/components/ui/Button';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { Modal } from '@/components/ui/Modal';
@@ -7,7 +8,7 @@ import { formatMoney, safeImageUrl } from '@/lib/format';
 import { useCart, type CartLine } from '../api/get-cart';
 import { useRemoveCartLine } from '../api/remove-cart-line';
 import { useRevealCartLine } from '../api/reveal-cart-line';
-import { useUpdateCartLine } from '../api/update-cart-line';
+import { staleLine, useUpdateCartLine, type UpdateCartLineBody } from '../api/update-cart-line';
 import { BuyingForSelect, type PersonOption } from './BuyingForSelect';
 
 export interface CartDrawerProps {
@@ -34,6 +35,25 @@ export function CartDrawer({ roomId, open, onClose, members, meId, canAct, onOpe
     return members.find((m) => m.user_id === id)?.name ?? id;
   };
   const lines = cart.data?.lines ?? [];
+  // Lines someone else changed under this member's edit: line id to a note.
+  const [staleNotes, setStaleNotes] = useState<Record<string, string>>({});
+  const edit = (line: CartLine, body: UpdateCartLineBody) => {
+    setStaleNotes(({ [line.id]: _, ...rest }) => rest);
+    update.mutate(
+      { lineId: line.id, body: { ...body, version: line.version } },
+      {
+        onError: (e) => {
+          const current = staleLine(e);
+          if (!current) return toast.error(e);
+          setStaleNotes((notes) => ({
+            ...notes,
+            [line.id]: `Someone else changed this line just now: it shows ${current.quantity} × size ${current.size}${current.buying_for ? ` for ${nameOf(current.buying_for) ?? 'someone'}` : ''}. Your change was not saved; make it again if you still want it.`,
+          }));
+        },
+      },
+    );
+  };
+  const editing = (line: CartLine) => update.isPending && update.variables?.lineId === line.id;
 
   return (
     <Modal open={open} onClose={onClose} title="Family cart" variant="drawer">
@@ -69,14 +89,19 @@ export function CartDrawer({ roomId, open, onClose, members, meId, canAct, onOpe
                       {formatMoney(line.price_now ?? line.price_at_add)}
                       {changed ? <span className="muted small"> (was {formatMoney(line.price_at_add)})</span> : null}
                     </p>
+                    {staleNotes[line.id] ? (
+                      <p className="notice notice-warn small" role="alert">
+                        {staleNotes[line.id]}
+                      </p>
+                    ) : null}
                     {canAct ? (
                       <div className="row wrap">
                         <div className="stepper" role="group" aria-label={`Quantity of ${line.product.title}`}>
                           <button
                             type="button"
                             aria-label="One fewer"
-                            disabled={line.quantity <= 1}
-                            onClick={() => update.mutate({ lineId: line.id, body: { quantity: line.quantity - 1 } }, { onError: (e) => toast.error(e) })}
+                            disabled={line.quantity <= 1 || editing(line)}
+                            onClick={() => edit(line, { quantity: line.quantity - 1 })}
                           >
                             −
                           </button>
@@ -84,8 +109,8 @@ export function CartDrawer({ roomId, open, onClose, members, meId, canAct, onOpe
                           <button
                             type="button"
                             aria-label="One more"
-                            disabled={line.quantity >= 10}
-                            onClick={() => update.mutate({ lineId: line.id, body: { quantity: line.quantity + 1 } }, { onError: (e) => toast.error(e) })}
+                            disabled={line.quantity >= 10 || editing(line)}
+                            onClick={() => edit(line, { quantity: line.quantity + 1 })}
                           >
                             +
                           </button>
@@ -94,7 +119,7 @@ export function CartDrawer({ roomId, open, onClose, members, meId, canAct, onOpe
                           value={line.buying_for ?? ''}
                           members={members}
                           meId={meId}
-                          onChange={(v) => update.mutate({ lineId: line.id, body: { buying_for: v || null } }, { onError: (e) => toast.error(e) })}
+                          onChange={(v) => edit(line, { buying_for: v || null })}
                         />
                         <Button variant="ghost" size="sm" onClick={() => remove.mutate(line.id, { onError: (e) => toast.error(e) })}>
                           Remove

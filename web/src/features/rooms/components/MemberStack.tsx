@@ -7,11 +7,16 @@ export function MemberStack({ members, onClick, max = 5 }: { members: Member[]; 
   const shown = sorted.slice(0, max);
   const online = members.filter((m) => m.is_online).length;
   return (
-    <button type="button" className="member-stack" onClick={onClick} aria-label={`${members.length} members, ${online} online. Show members`}>
-      {shown.map((m) => (
-        <Avatar key={m.user_id} name={m.name} src={m.avatar} size={32} online={!!m.is_online} ring />
-      ))}
-      {members.length > max ? <span className="member-more">+{members.length - max}</span> : null}
+    // Named by the hidden summary; the initials and dots are the picture of it,
+    // hidden from the accessibility tree so the name is the summary alone.
+    <button type="button" className="member-stack" onClick={onClick}>
+      <span className="sr-only">{`${members.length} members, ${online} online. Show members`}</span>
+      <span className="member-stack-faces" aria-hidden="true">
+        {shown.map((m) => (
+          <Avatar key={m.user_id} name={m.name} src={m.avatar} size={32} online={!!m.is_online} ring />
+        ))}
+        {members.length > max ? <span className="member-more">+{members.length - max}</span> : null}
+      </span>
     </button>
   );
 }
