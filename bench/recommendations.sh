@@ -51,9 +51,11 @@ done
 sleep 1 # let the debounced refresh settle before measuring reads
 curl -fs -H "Authorization: Bearer $ravi" "$base/api/v1/rooms/$room/recommendations" | jq -r 'length as $n | "\($n) lists for Ravi"'
 
-echo "== GET /api/v1/rooms/{room}/recommendations (64 connections, 1 wrk thread on core 1, ${seconds}s)"
-taskset -c 1 wrk -t1 -c64 -d"${seconds}s" --latency -H "Authorization: Bearer $ravi" \
-  "$base/api/v1/rooms/$room/recommendations"
+for c in 16 64; do
+  echo "== GET /api/v1/rooms/{room}/recommendations ($c connections, 1 wrk thread on core 1, ${seconds}s)"
+  taskset -c 1 wrk -t1 -c$c -d"${seconds}s" --latency -H "Authorization: Bearer $ravi" \
+    "$base/api/v1/rooms/$room/recommendations"
+done
 
 cat > "$data/trip.lua" <<LUA
 wrk.method = "POST"
@@ -61,5 +63,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $asha"
 wrk.body = '{"destination":"Goa","trip_type":"beach","duration":7,"start_date":"2026-12-20","occasion":"beach","travelers":[{"age":40,"gender":"men"},{"age":38,"gender":"women"},{"age":9,"gender":"boys"},{"age":2,"gender":"girls"}],"budget":{"amount":"3000.00","currency":"INR"}}'
 LUA
-echo "== POST /api/v1/rooms/{room}/trips (built-in planner, 8 connections, ${seconds}s)"
-taskset -c 1 wrk -t1 -c8 -d"${seconds}s" --latency -s "$data/trip.lua" "$base/api/v1/rooms/$room/trips"
+for c in 1 8; do
+  echo "== POST /api/v1/rooms/{room}/trips (built-in planner, $c connection(s), ${seconds}s)"
+  taskset -c 1 wrk -t1 -c$c -d"${seconds}s" --latency -s "$data/trip.lua" "$base/api/v1/rooms/$room/trips"
+done

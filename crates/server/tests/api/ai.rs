@@ -440,6 +440,18 @@ async fn recommendations_are_precomputed_per_member_and_pushed_after_activity() 
         .get(&format!("/api/v1/rooms/{room}/recommendations?for_user={}", stranger.id), Some(&ravi.access_token))
         .await;
     expect_problem(response, 422, "validation_failed").await;
+
+    // Deleting the room deletes its plans and lists with it.
+    plan(&app, asha, &room, &json!({"destination": "Mumbai", "duration": 2, "travelers": 1})).await;
+    let room_id = domain::RoomId(uuid::Uuid::parse_str(&room).unwrap());
+    let store = app.app().store();
+    assert!(!store.list_recommendations(room_id).await.unwrap().is_empty());
+    let response = app
+        .send_json(reqwest::Method::DELETE, &format!("/api/v1/rooms/{room}"), &json!({}), Some(&asha.access_token))
+        .await;
+    assert_eq!(response.status(), 204);
+    assert!(store.list_recommendations(room_id).await.unwrap().is_empty());
+    assert!(store.list_trips(room_id, 10).await.unwrap().is_empty());
 }
 
 #[tokio::test]
