@@ -110,6 +110,10 @@ pub fn in_stock_for(item: &ItemFeatures, sizes: &MemberSizes) -> bool {
     if item.sizes.is_empty() {
         return true;
     }
+    // A one-size product fits whoever's size the profile gives.
+    if item.sizes.iter().all(|s| s.size.eq_ignore_ascii_case("onesize") || s.size.eq_ignore_ascii_case("one size")) {
+        return item.sizes.iter().any(|s| s.stock > 0);
+    }
     let kind = size_kind(item.article_type.as_deref().unwrap_or(""));
     match sizes.for_kind(kind) {
         Some(size) => item.sizes.iter().any(|s| s.stock > 0 && s.size.eq_ignore_ascii_case(size)),
@@ -152,6 +156,13 @@ mod tests {
         // No tops size on the profile: any size in stock will do.
         assert!(f.allows(&item(Gender::Men, "Shirts", &[("M", 1)], 100)));
         assert!(!f.allows(&item(Gender::Men, "Shirts", &[("M", 0)], 100)));
+    }
+
+    #[test]
+    fn a_one_size_product_fits_any_profile_size() {
+        let f = Filter { sizes: MemberSizes { tops: Some("M".into()), ..MemberSizes::default() }, ..Filter::default() };
+        assert!(f.allows(&item(Gender::Unisex, "Umbrellas", &[("Onesize", 4)], 100)));
+        assert!(!f.allows(&item(Gender::Unisex, "Umbrellas", &[("Onesize", 0)], 100)));
     }
 
     #[test]

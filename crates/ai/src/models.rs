@@ -439,6 +439,11 @@ impl Popularity {
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         Self { ranked }
     }
+
+    /// Every item with its score, most popular first.
+    pub fn ranked(&self) -> &[(Uuid, f32)] {
+        &self.ranked
+    }
 }
 
 impl Recommender for Popularity {

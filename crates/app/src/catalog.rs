@@ -338,6 +338,7 @@ impl App {
         if ids.is_empty() {
             return Ok(());
         }
+        self.catalog_changed_for_ai();
         let mut products = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(IMPORT_BATCH) {
             products.extend(self.inner.store.get_products(chunk).await?);

@@ -14,8 +14,10 @@ pub mod partner_sync;
 pub mod password;
 pub mod rate_limit;
 pub mod realtime;
+pub mod recommendations;
 pub mod rooms;
 pub mod tokens;
+pub mod trips;
 
 use std::sync::Arc;
 
@@ -46,6 +48,8 @@ pub struct AppSettings {
     pub data_dir: Option<std::path::PathBuf>,
     /// Demo products generated when the catalog is empty at start; 0 for none.
     pub demo_catalog: usize,
+    /// Recommendations and the trip planner.
+    pub ai: recommendations::AiSettings,
 }
 
 /// Shared services, cheap to clone.
@@ -70,6 +74,7 @@ struct Inner {
     /// Lower-cased.
     catalog_admins: Vec<String>,
     catalog: catalog::Catalog,
+    recs: recommendations::Recs,
 }
 
 impl App {
@@ -124,6 +129,8 @@ impl App {
                 ::realtime::TicketStore::in_process(),
             ),
         };
+        let ai_settings = settings.ai.clone();
+        let (recs, rec_triggers) = recommendations::Recs::new(settings.ai);
         let inner = Arc::new(Inner {
             store,
             tokens,
@@ -138,10 +145,13 @@ impl App {
             files: files::Files::open(&settings.files)?,
             catalog_admins: settings.catalog_admins.iter().map(|e| e.trim().to_lowercase()).collect(),
             catalog,
+            recs,
         });
         realtime::spawn_presence_worker(Arc::downgrade(&inner), presence_rx);
+        recommendations::spawn_workers(Arc::downgrade(&inner), rec_triggers, &ai_settings);
         let app = Self { inner };
         app.prepare_catalog(settings.demo_catalog).await?;
+        app.rebuild_recommendation_models().await?;
         Ok(app)
     }
 

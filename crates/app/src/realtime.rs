@@ -127,6 +127,7 @@ impl App {
     /// Announces a committed activity. Publishing never fails the request:
     /// the log is the truth and subscribers fill gaps from it.
     pub(crate) async fn publish_activity(&self, record: &ActivityRecord) {
+        self.activity_committed(record);
         match activity_frame(&self.inner.cursors, record) {
             Ok(frame) => {
                 let event = ActivityEvent {

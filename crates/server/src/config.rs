@@ -40,6 +40,17 @@ pub struct Config {
     pub s3: Option<S3Config>,
     /// Emails of the users who may change catalog images.
     pub catalog_admins: Vec<String>,
+    /// An OpenAI-compatible chat-completions URL that refines trip plans; `None`: built-in planner only.
+    pub llm_url: Option<String>,
+    pub llm_model: Option<String>,
+    pub llm_api_key: Option<SecretString>,
+    pub llm_timeout_ms: u64,
+    /// The full city climate file (JSON); `None`: the built-in table.
+    pub climate_data: Option<PathBuf>,
+    /// Quiet time after an activity before a member's recommendations are recomputed.
+    pub recs_debounce_ms: u64,
+    /// Period of the shared recommendation model rebuild.
+    pub recs_model_refresh_secs: u64,
 }
 
 /// An S3-compatible bucket; the keys are secrets, never printed.
@@ -83,6 +94,13 @@ impl Default for Config {
             shutdown_grace_secs: 20,
             s3: None,
             catalog_admins: Vec::new(),
+            llm_url: None,
+            llm_model: None,
+            llm_api_key: None,
+            llm_timeout_ms: 8000,
+            climate_data: None,
+            recs_debounce_ms: 2000,
+            recs_model_refresh_secs: 300,
         }
     }
 }
@@ -236,6 +254,48 @@ const SETTINGS: &[Setting] = &[
         key: "catalog_admins",
         help: "comma-separated emails of the users who may change catalog images",
         example: "\"shop@example.com\"",
+    },
+    Setting {
+        env: "FAMILYROOM_LLM_URL",
+        key: "llm_url",
+        help: "OpenAI-compatible chat-completions URL that refines trip plans; unset: built-in planner only",
+        example: "\"https://api.openai.com/v1/chat/completions\"",
+    },
+    Setting {
+        env: "FAMILYROOM_LLM_MODEL",
+        key: "llm_model",
+        help: "the language model's name (needed with llm_url)",
+        example: "\"gpt-4o-mini\"",
+    },
+    Setting {
+        env: "FAMILYROOM_LLM_API_KEY",
+        key: "llm_api_key",
+        help: "bearer key for the language model (secret)",
+        example: "\"change-me\"",
+    },
+    Setting {
+        env: "FAMILYROOM_LLM_TIMEOUT_MS",
+        key: "llm_timeout_ms",
+        help: "how long a plan waits for the language model before the built-in plan is used",
+        example: "8000",
+    },
+    Setting {
+        env: "FAMILYROOM_CLIMATE_DATA",
+        key: "climate_data",
+        help: "city climate JSON (michaelx/climate format) for climate inference; unset: built-in table",
+        example: "\"/srv/familyroom/city-climate.json\"",
+    },
+    Setting {
+        env: "FAMILYROOM_RECS_DEBOUNCE_MS",
+        key: "recs_debounce_ms",
+        help: "quiet time after an activity before a member's recommendations are recomputed and pushed",
+        example: "2000",
+    },
+    Setting {
+        env: "FAMILYROOM_RECS_MODEL_REFRESH_SECS",
+        key: "recs_model_refresh_secs",
+        help: "seconds between rebuilds of the shared recommendation models",
+        example: "300",
     },
 ];
 
@@ -403,6 +463,29 @@ pub fn load(file: Option<&std::path::Path>, env: &BTreeMap<String, String>) -> R
             .map(|e| if e.contains('@') { Ok(e.to_lowercase()) } else { Err(format!("`{e}` is not an email")) })
             .collect::<Result<Vec<_>, _>>()
     });
+    let url = |v: &str| {
+        if v.is_empty() {
+            Ok(None)
+        } else if v.starts_with("https://") || v.starts_with("http://") {
+            Ok(Some(v.to_owned()))
+        } else {
+            Err("must start with https:// or http://".to_owned())
+        }
+    };
+    parsed!("FAMILYROOM_LLM_URL", config.llm_url, url);
+    parsed!("FAMILYROOM_LLM_MODEL", config.llm_model, |v: &str| Ok::<_, String>((!v.is_empty()).then(|| v.to_owned())));
+    parsed!("FAMILYROOM_LLM_API_KEY", config.llm_api_key, |v: &str| {
+        Ok::<_, String>((!v.is_empty()).then(|| SecretString::from(v.to_owned())))
+    });
+    parsed!("FAMILYROOM_LLM_TIMEOUT_MS", config.llm_timeout_ms, |v: &str| number(v, 100, 120_000));
+    parsed!("FAMILYROOM_CLIMATE_DATA", config.climate_data, |v: &str| Ok::<_, String>(
+        (!v.is_empty()).then(|| PathBuf::from(v))
+    ));
+    parsed!("FAMILYROOM_RECS_DEBOUNCE_MS", config.recs_debounce_ms, |v: &str| number(v, 1, 600_000));
+    parsed!("FAMILYROOM_RECS_MODEL_REFRESH_SECS", config.recs_model_refresh_secs, |v: &str| number(v, 1, 86_400));
+    if config.llm_url.is_some() != config.llm_model.is_some() {
+        errors.push("FAMILYROOM_LLM_URL and FAMILYROOM_LLM_MODEL go together: set both or neither".to_owned());
+    }
     config.s3 = s3_config(&values, &mut errors);
 
     if errors.is_empty() { Ok(config) } else { Err(ConfigErrors(errors)) }

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod import;
+pub mod recs_eval;
 pub mod telemetry;
 
 use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
@@ -58,6 +59,21 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
             catalog_admins: config.catalog_admins.clone(),
             data_dir: Some(config.data_dir.clone()),
             demo_catalog: config.demo_catalog as usize,
+            ai: app::recommendations::AiSettings {
+                llm: match (&config.llm_url, &config.llm_model) {
+                    (Some(url), Some(model)) => Some(ai::llm::LlmConfig {
+                        url: url.clone(),
+                        model: model.clone(),
+                        api_key: config.llm_api_key.as_ref().map(|k| k.expose_secret().to_owned()),
+                        timeout: Duration::from_millis(config.llm_timeout_ms),
+                    }),
+                    _ => None,
+                },
+                climate_data: config.climate_data.as_ref().map(|p| p.display().to_string()),
+                debounce: Duration::from_millis(config.recs_debounce_ms),
+                model_refresh: Duration::from_secs(config.recs_model_refresh_secs),
+                ..Default::default()
+            },
         },
         redis_url.as_deref(),
     )

@@ -41,6 +41,30 @@ enum Command {
         #[command(subcommand)]
         command: SearchCommand,
     },
+    /// Recommendation tools.
+    Recs {
+        #[command(subcommand)]
+        command: RecsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RecsCommand {
+    /// Offline evaluation: hit rate@10, NDCG@10, coverage and latency per model against popularity,
+    /// on real purchases (leave-one-out) and on simulated family sessions over the demo catalog.
+    Evaluate {
+        /// The H&M purchases sample directory (articles.csv, transactions.csv); test data, never shipped.
+        #[arg(long)]
+        hm: Option<PathBuf>,
+        /// Demo products to simulate families over.
+        #[arg(long, default_value_t = 2000)]
+        products: usize,
+        /// Simulated families.
+        #[arg(long, default_value_t = 400)]
+        families: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -87,6 +111,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Config { command: ConfigCommand::Example } = cli.command {
         print!("{}", config::example());
+        return ExitCode::SUCCESS;
+    }
+    // Offline and self-contained: needs no configuration or database.
+    if let Command::Recs { command: RecsCommand::Evaluate { hm, products, families, seed } } = &cli.command {
+        if let Some(dir) = hm {
+            match familyroom::recs_eval::evaluate_hm(dir) {
+                Ok(mut report) => println!("{}", report.markdown()),
+                Err(e) => {
+                    eprintln!("familyroom: {e:#}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        println!("{}", familyroom::recs_eval::evaluate_families(*products, *families, *seed).markdown());
         return ExitCode::SUCCESS;
     }
     let env: BTreeMap<String, String> = std::env::vars().collect();
@@ -147,6 +185,13 @@ async fn run(command: Command, config: config::Config) -> anyhow::Result<()> {
             );
             println!("redis = {}", if config.redis_url.is_some() { "configured" } else { "none (one node)" });
             println!("demo_catalog = {}", config.demo_catalog);
+            println!(
+                "llm = {}",
+                match (&config.llm_url, &config.llm_model) {
+                    (Some(_), Some(model)) => format!("configured ({model})"),
+                    _ => "none (built-in planner)".into(),
+                }
+            );
             Ok(())
         }
         Command::Config { command: ConfigCommand::Example } => Ok(()),
@@ -188,6 +233,8 @@ async fn run(command: Command, config: config::Config) -> anyhow::Result<()> {
             println!("indexed {indexed} products");
             Ok(())
         }
+        // Answered in `main` before any configuration is read.
+        Command::Recs { .. } => Ok(()),
     }
 }
 

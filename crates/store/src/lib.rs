@@ -8,6 +8,7 @@
 //! Migrations are per backend with the same version numbers.
 
 mod accounts;
+mod ai;
 mod cart;
 mod error;
 mod media;
@@ -19,6 +20,7 @@ mod sqlite;
 use std::{path::Path, sync::Arc};
 
 pub use accounts::*;
+pub use ai::*;
 pub use cart::*;
 pub use error::StoreError;
 pub use media::*;
@@ -26,7 +28,7 @@ pub use products::*;
 pub use rooms::*;
 
 /// Everything the application persists.
-pub trait Store: Accounts + Rooms + Media + Carts + Products + Send + Sync + 'static {
+pub trait Store: Accounts + Rooms + Media + Carts + Products + Ai + Send + Sync + 'static {
     /// Which backend answers: `sqlite` or `postgres`.
     fn backend(&self) -> Backend;
 }

@@ -301,3 +301,9 @@ mod products {
     use crate::StoreError;
     include!("shared/products.rs");
 }
+
+mod ai {
+    use super::{BackendStore, Db, LOCK_ROWS};
+    use crate::StoreError;
+    include!("shared/ai.rs");
+}

@@ -2,6 +2,7 @@
 //! descriptions so the document always covers every route.
 
 mod accounts;
+mod ai;
 mod cart;
 mod catalog;
 mod files;
@@ -29,6 +30,7 @@ use crate::HttpState;
         (name = "realtime", description = "Tickets and the WebSocket"),
         (name = "cart", description = "The family cart, wishlist, votes and polls"),
         (name = "catalog", description = "Product search, suggestions, product pages and demo pictures"),
+        (name = "recommendations", description = "Recommendations per member and trip plans with packing lists"),
     )
 )]
 struct ApiDoc;
@@ -54,4 +56,5 @@ pub fn api() -> OpenApiRouter<HttpState> {
         .merge(files::routes())
         .merge(cart::routes())
         .merge(catalog::routes())
+        .merge(ai::routes())
 }

@@ -3,6 +3,7 @@
 //! PostgreSQL (`FAMILYROOM_TEST_DATABASE`). One test binary, one module per area.
 
 mod accounts;
+mod ai;
 mod cart;
 mod catalog;
 mod conventions;
