@@ -464,6 +464,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rooms/{room_id}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recommendation lists for a member (the caller by default), served from
+         *     lists precomputed in the background and refreshed a short while after
+         *     activity the member may see; new lists are also pushed over the socket
+         *     as `{"type":"recommendations",…}`. Activity hidden from the member by
+         *     secret mode never shapes their lists; for another member's lists, only
+         *     activity both may see counts.
+         */
+        get: operations["list_recommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rooms/{room_id}/secret-mode": {
         parameters: {
             query?: never;
@@ -497,6 +521,59 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{room_id}/trips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The room's trip plans, newest first. */
+        get: operations["list_trips"];
+        put?: never;
+        /**
+         * Plan a trip: a packing list per traveller (and shared items) with
+         *     quantities and reasons, each line mapped to in-stock products in the
+         *     traveller's size and within the budget. Members and above. The climate
+         *     is inferred from destination and month when not given (`climate.inferred`
+         *     and `notes` say so). With a language model configured, the plan is
+         *     refined by it, or `notes` says why the built-in plan stands. Appends a
+         *     `trip_planned` activity.
+         */
+        post: operations["create_trip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{room_id}/trips/{trip_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trip plan. */
+        get: operations["get_trip"];
+        put?: never;
+        post?: never;
+        /** Delete a trip plan. Members and above. */
+        delete: operations["delete_trip"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit packing lines: `{"lines": [{"id": "t0:socks", "checked": true,
+         *     "quantity": 4, "owned": false, "product_id": "…"}]}`. Each edit names a
+         *     line by its `id` and changes only the fields it gives: `checked`
+         *     (packed), `quantity` (1–200), `owned` (already owned: the line leaves the
+         *     shopping list) and `product_id` (swap to another catalog product, or
+         *     `null` for none). All edits apply or none do. Members and above. Appends
+         *     a `trip_updated` activity.
+         */
+        patch: operations["update_trip"];
         trace?: never;
     };
     "/api/v1/rooms/{room_id}/wishlist": {
@@ -769,10 +846,46 @@ export interface components {
             lines: components["schemas"]["CartLineView"][];
             totals: components["schemas"]["CartTotals"];
         };
+        /** @description The climate planned for. */
+        ClimateView: {
+            /** Format: int32 */
+            high_c: number;
+            /** @description True when inferred from the destination and month rather than given. */
+            inferred: boolean;
+            /** Format: int32 */
+            low_c: number;
+            rainy: boolean;
+            snowy: boolean;
+            /** @description How it was obtained: given, inferred from monthly normals, or unknown. */
+            source: string;
+        };
         CreateRoomInput: {
             name?: string | null;
             /** @description `private` (default) or `public`. */
             visibility?: string | null;
+        };
+        CreateTripInput: {
+            budget?: null | components["schemas"]["MoneyInput"];
+            /**
+             * @description `cold`, `snowy`, `cool`, `mild`, `warm`, `hot`, `tropical`, `rainy` or `desert`;
+             *     inferred from the destination and month when absent (the plan says so).
+             */
+            climate?: string | null;
+            destination?: string | null;
+            /**
+             * Format: int64
+             * @description Days, 1 to 365.
+             */
+            duration?: number | null;
+            /** @description Whether laundry is available (fewer clothes on long trips). */
+            laundry?: boolean | null;
+            /** @description `none` (default), `casual`, `wedding`, `business`, `trek`, `beach`, `party`, `festival`. */
+            occasion?: string | null;
+            /** @description `YYYY-MM-DD`; today when absent. */
+            start_date?: string | null;
+            travelers?: null | components["schemas"]["TravelersInput"];
+            /** @description `leisure` (default), `city`, `beach`, `trek`, `business`, `wedding`, `ski`, `family_visit`, `road_trip`. */
+            trip_type?: string | null;
         };
         FacetCountView: {
             /** Format: int64 */
@@ -814,6 +927,25 @@ export interface components {
         JoinRoomInput: {
             invite_code?: string | null;
         };
+        /** @description One edit of one packing line; absent fields stay as they are. */
+        LineEdit: {
+            /** @description Packed. */
+            checked?: boolean | null;
+            /** @description The line's `id` from the plan. */
+            id?: string | null;
+            /** @description Already owned: the line leaves the shopping list. */
+            owned?: boolean | null;
+            /**
+             * Format: uuid
+             * @description Swap the chosen product for another catalog product; `null` chooses none.
+             */
+            product_id?: string | null;
+            /**
+             * Format: int64
+             * @description 1 to 200.
+             */
+            quantity?: number | null;
+        };
         LoginInput: {
             email?: string | null;
             password?: string | null;
@@ -835,6 +967,11 @@ export interface components {
             /** @description ISO 4217 code, e.g. `"INR"`. */
             currency: string;
         };
+        /** @description Money as a client sends it: `{"amount": "1500.00", "currency": "INR"}`. */
+        MoneyInput: {
+            amount: string;
+            currency?: string | null;
+        };
         MoveToCartInput: {
             /**
              * Format: int64
@@ -842,6 +979,26 @@ export interface components {
              */
             quantity?: number | null;
             size?: string | null;
+        };
+        /** @description One packing line. */
+        PackingLineView: {
+            /** @description clothing, outerwear, footwear, accessories, occasion, toiletries, essentials or kids. */
+            category: string;
+            checked: boolean;
+            /** @description Stable id for edits, e.g. `t0:socks` or `shared:first_aid`. */
+            id: string;
+            item: string;
+            owned: boolean;
+            product_id?: null | components["schemas"]["ProductId"];
+            /** @description In-stock products in the traveller's size and budget, best first. */
+            products: components["schemas"]["ProductCard"][];
+            /** Format: int32 */
+            quantity: number;
+            reason: string;
+            /** @description The traveller's name; null for the family's shared items. */
+            traveler?: string | null;
+            /** Format: int32 */
+            traveler_index?: number | null;
         };
         PollEntry: {
             /**
@@ -930,6 +1087,15 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description A product as a recommendation or a packing line shows it. */
+        ProductCard: {
+            article_type?: string | null;
+            brand: string;
+            id: components["schemas"]["ProductId"];
+            image?: string | null;
+            price: components["schemas"]["Money"];
+            title: string;
+        };
         /** Format: uuid */
         ProductId: string;
         /** @description A product's images after an upload. */
@@ -975,6 +1141,24 @@ export interface components {
             price: components["schemas"]["Money"];
             sku: string;
             title: string;
+        };
+        /** Format: uuid */
+        RecommendationId: string;
+        /** @description One recommendation list. */
+        RecommendationView: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description The member the list is for. */
+            for_user: components["schemas"]["UserId"];
+            id: components["schemas"]["RecommendationId"];
+            products: components["schemas"]["ProductCard"][];
+            /** @description Why, in words a member would say ("Because Asha and Ravi both liked …"). */
+            reason: string;
+            triggered_by?: null | components["schemas"]["UserId"];
+            /** @description `trending_in_room`, `for_member`, `similar_items`, `complete_the_look` or `trip`. */
+            type: string;
         };
         RefreshInput: {
             refresh_token?: string | null;
@@ -1051,6 +1235,15 @@ export interface components {
          * @enum {string}
          */
         ShopperGender: "men" | "women" | "boys" | "girls" | "unisex";
+        /** @description What the family still has to buy. */
+        ShoppingView: {
+            /**
+             * Format: int32
+             * @description Lines not owned with a chosen product.
+             */
+            lines: number;
+            total: components["schemas"]["Money"];
+        };
         /** @description Clothing sizes per kind, as the member wears them (e.g. `M`, `32`, `UK8`). */
         Sizes: {
             bottoms?: string | null;
@@ -1081,6 +1274,59 @@ export interface components {
         TransferInput: {
             user_id?: null | components["schemas"]["UserId"];
         };
+        /** @description A traveller: a room member (sizes come from their profile) or a person by name, age and gender. */
+        TravelerInput: {
+            /** Format: int64 */
+            age?: number | null;
+            /** @description `men`, `women`, `boys`, `girls` or `unisex`. */
+            gender?: string | null;
+            name?: string | null;
+            user_id?: null | components["schemas"]["UserId"];
+        };
+        /** @description A head count or a list of people. */
+        TravelersInput: number | components["schemas"]["TravelerInput"][];
+        TravelerView: {
+            /** Format: int32 */
+            age?: number | null;
+            gender?: null | components["schemas"]["Gender"];
+            name: string;
+            user_id?: null | components["schemas"]["UserId"];
+        };
+        /** Format: uuid */
+        TripId: string;
+        TripPage: {
+            items: components["schemas"]["TripView"][];
+            next_cursor?: string | null;
+        };
+        TripView: {
+            budget?: null | components["schemas"]["Money"];
+            climate: components["schemas"]["ClimateView"];
+            /** Format: date-time */
+            created_at: string;
+            created_by?: null | components["schemas"]["UserId"];
+            destination: string;
+            /**
+             * Format: int64
+             * @description Days.
+             */
+            duration: number;
+            id: components["schemas"]["TripId"];
+            laundry: boolean;
+            /** @description What the planner assumed and why (climate source, laundry, fallbacks). */
+            notes: string[];
+            occasion?: string | null;
+            packing_list: components["schemas"]["PackingLineView"][];
+            /** @description `built_in`, or `llm:<model>` when a language model refined the plan. */
+            planner: string;
+            room_id: components["schemas"]["RoomId"];
+            shopping: components["schemas"]["ShoppingView"];
+            /** Format: date */
+            start_date?: string | null;
+            travelers: components["schemas"]["TravelerView"][];
+            trip_type: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /**
          * @description A change to a line. With `version`, the change applies only to that
          *     version of the line and a stale one answers 409 with the current line
@@ -1104,6 +1350,10 @@ export interface components {
             name?: string | null;
             preferences?: null | components["schemas"]["Preferences"];
             sizes?: null | components["schemas"]["Sizes"];
+        };
+        /** @description `PATCH …/trips/{trip_id}`: edits applied in order, all or none. */
+        UpdateTripInput: {
+            lines?: components["schemas"]["LineEdit"][] | null;
         };
         /** Format: uuid */
         UserId: string;
@@ -2880,6 +3130,75 @@ export interface operations {
             };
         };
     };
+    list_recommendations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The member to recommend for; the caller when absent. For another
+                 *     member, only what both of you may see shapes the lists.
+                 */
+                for_user?: components["schemas"]["UserId"];
+                /** @description One list type only. */
+                type?: string;
+            };
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationView"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_secret_mode: {
         parameters: {
             query?: never;
@@ -3022,6 +3341,305 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_trips: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TripPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_trip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTripInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TripView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_trip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                trip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TripView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_trip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                trip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_trip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                trip_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTripInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TripView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
