@@ -14,29 +14,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario="${1:?scenario a|b|c|d|e}"
 seconds="${2:-20}"
-target="${CARGO_TARGET_DIR:-$HOME/.cache/familyroom-target}"
-cargo build --release --locked -p familyroom -p bench >/dev/null
+source bench/lib.sh
 ulimit -n 20000
 load=(taskset -c 1 "$target/release/fr-load")
 
 if [ "$scenario" = e ]; then
+  cargo build --release --locked -p bench >/dev/null
   exec "${load[@]}" appends --count 200000 --concurrency 512
 fi
 
-data="$(mktemp -d)"
-port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-FAMILYROOM_BIND="127.0.0.1:$port" FAMILYROOM_DATA_DIR="$data" FAMILYROOM_DEMO_CATALOG=0 \
-  FAMILYROOM_LOG=warn FAMILYROOM_AUTH_ATTEMPTS_PER_MINUTE=1000000 \
-  FAMILYROOM_ARGON2_MEMORY_KIB=64 FAMILYROOM_ARGON2_ITERATIONS=1 \
-  taskset -c 0 "$target/release/familyroom" serve &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do
-  kill -0 $server 2>/dev/null || { echo "the server did not start" >&2; exit 1; }
-  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break
-  sleep 0.1
-done
-base="http://127.0.0.1:$port"
+start_server FAMILYROOM_DEMO_CATALOG=0 FAMILYROOM_ARGON2_MEMORY_KIB=64 FAMILYROOM_ARGON2_ITERATIONS=1
 
 case "$scenario" in
   a) "${load[@]}" fanout --base "$base" --rooms 2000 --room-size 5 --rate 4000 --seconds "$seconds" --server-pid $server ;;

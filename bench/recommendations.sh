@@ -9,21 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-15}"
-target="${CARGO_TARGET_DIR:-$HOME/.cache/familyroom-target}"
-cargo build --release --locked -p familyroom >/dev/null
-data="$(mktemp -d)"
-port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-base="http://127.0.0.1:$port"
-FAMILYROOM_BIND="127.0.0.1:$port" FAMILYROOM_DATA_DIR="$data" \
-  FAMILYROOM_LOG=warn FAMILYROOM_AUTH_ATTEMPTS_PER_MINUTE=1000000 FAMILYROOM_RECS_DEBOUNCE_MS=200 \
-  taskset -c 0 "$target/release/familyroom" serve &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 300); do
-  kill -0 $server 2>/dev/null || { echo "the server did not start" >&2; exit 1; }
-  curl -fs "$base/readyz" >/dev/null && break
-  sleep 0.1
-done
+source bench/lib.sh
+start_server FAMILYROOM_RECS_DEBOUNCE_MS=200
 
 register() {
   curl -fs -H 'content-type: application/json' \

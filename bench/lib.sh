@@ -1,0 +1,26 @@
+# Shared by the bench/*.sh scripts: builds the release binaries and starts a
+# `familyroom serve` pinned to core 0 on SQLite in a temporary data dir.
+#   start_server [VAR=value ...]   extra environment for the server
+# Sets `target`, `port`, `base`, `server` (its pid) and `data`; stops the
+# server and removes the data dir on exit.
+
+target="${CARGO_TARGET_DIR:-$HOME/.cache/familyroom-target}"
+
+start_server() {
+  cargo build --release --locked -p familyroom -p bench >/dev/null
+  data="$(mktemp -d)"
+  port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+  base="http://127.0.0.1:$port"
+  env FAMILYROOM_BIND="127.0.0.1:$port" FAMILYROOM_DATA_DIR="$data" FAMILYROOM_LOG=warn \
+    FAMILYROOM_AUTH_ATTEMPTS_PER_MINUTE=1000000 "$@" \
+    taskset -c 0 "$target/release/familyroom" serve &
+  server=$!
+  trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
+  for _ in $(seq 1 300); do
+    kill -0 "$server" 2>/dev/null || { echo "the server did not start" >&2; exit 1; }
+    curl -fs "$base/readyz" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "the server did not become ready" >&2
+  exit 1
+}
