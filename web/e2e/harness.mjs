@@ -95,7 +95,12 @@ export async function waitForPath(page, test, timeout = 15_000) {
 export async function waitForUrl(page, predicate, timeout = 15_000) {
   const deadline = Date.now() + timeout;
   while (!predicate(new URL(page.url()))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the URL; it is ${page.url()}`);
+    if (Date.now() > deadline) {
+      // Say what the page shows, so a failure in CI explains itself.
+      const alerts = await page.getByRole('alert').allTextContents().catch(() => []);
+      const dialogs = await page.getByRole('dialog').count().catch(() => 0);
+      throw new Error(`timed out waiting for the URL; it is ${page.url()}; alerts: ${JSON.stringify(alerts)}; open dialogs: ${dialogs}`);
+    }
     await page.waitForTimeout(50);
   }
 }
