@@ -309,7 +309,9 @@ pub fn validate(input: &TripInput, climate_path: Option<&str>) -> Result<TripSpe
 pub fn check_budget(budget_minor: Option<i64>, cheapest_minor: Option<i64>) -> Result<(), FieldErrors> {
     match (budget_minor, cheapest_minor) {
         (Some(b), Some(c)) if b < c => {
-            Err(FieldErrors::single("budget_minor", format!("is below the cheapest matching product ({c})")))
+            // In major units, as the client sent the budget.
+            let cheapest = format!("{}.{:02}", c / 100, c % 100);
+            Err(FieldErrors::single("budget_minor", format!("is below the cheapest matching product ({cheapest})")))
         }
         _ => Ok(()),
     }
