@@ -1,5 +1,6 @@
 //! Per-node caches of what nearly every request reads: whether a login is
-//! still active, and who the signed-in user is. They are kept coherent across
+//! still active, who the signed-in user is, and each member's recommendation
+//! lists. They are kept coherent across
 //! nodes: whoever changes or revokes one publishes its key on Redis and every
 //! node drops it at once. A short time-to-live bounds the staleness if a
 //! message is lost, and a node that lost its subscription forgets everything
@@ -8,17 +9,24 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use domain::{TokenFamilyId, UserId};
+use domain::{RoomId, TokenFamilyId, UserId};
 use futures::StreamExt;
 use moka::future::Cache;
 use redis::AsyncCommands;
 use uuid::Uuid;
 
 use crate::accounts::UserView;
+use crate::recommendations::RecommendationView;
+
+/// (room, viewer, for_user): the lists `viewer` is shown for `for_user`.
+pub(crate) type ListsKey = (RoomId, UserId, UserId);
+type Lists = Cache<ListsKey, Arc<Vec<RecommendationView>>>;
 
 /// How long a node may keep an entry that another node changed, should the
 /// change message be lost.
 const TTL: Duration = Duration::from_secs(10);
+/// Recommendation lists change only on a refresh, which announces itself.
+const LISTS_TTL: Duration = Duration::from_secs(60);
 const CHANNEL: &str = "familyroom:caches";
 const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(5);
 const HEALTH_INTERVAL: Duration = Duration::from_secs(5);
@@ -31,6 +39,8 @@ pub(crate) enum Changed {
     Session(TokenFamilyId),
     /// A user's name, avatar or profile changed.
     User(UserId),
+    /// A member's recommendation lists in a room were recomputed.
+    Recommendations(RoomId, UserId),
 }
 
 impl Changed {
@@ -38,15 +48,19 @@ impl Changed {
         match self {
             Self::Session(id) => format!("session:{}", id.0),
             Self::User(id) => format!("user:{}", id.0),
+            Self::Recommendations(room, member) => format!("recs:{}:{}", room.0, member.0),
         }
     }
 
     fn decode(text: &str) -> Option<Self> {
-        let (kind, id) = text.split_once(':')?;
-        let id = Uuid::parse_str(id).ok()?;
+        let (kind, rest) = text.split_once(':')?;
         match kind {
-            "session" => Some(Self::Session(TokenFamilyId(id))),
-            "user" => Some(Self::User(UserId(id))),
+            "session" => Some(Self::Session(TokenFamilyId(Uuid::parse_str(rest).ok()?))),
+            "user" => Some(Self::User(UserId(Uuid::parse_str(rest).ok()?))),
+            "recs" => {
+                let (room, member) = rest.split_once(':')?;
+                Some(Self::Recommendations(RoomId(Uuid::parse_str(room).ok()?), UserId(Uuid::parse_str(member).ok()?)))
+            }
             _ => None,
         }
     }
@@ -57,13 +71,15 @@ pub(crate) struct Caches {
     pub sessions: Cache<TokenFamilyId, bool>,
     /// The user as `GET /me` answers it.
     pub users: Cache<UserId, Arc<UserView>>,
+    /// Recommendation lists; the table is the truth.
+    pub recommendations: Lists,
     publisher: Option<redis::aio::ConnectionManager>,
 }
 
 impl Caches {
     /// Local caches only (one node).
     pub fn local() -> Self {
-        Self { sessions: Self::cache(), users: Self::cache(), publisher: None }
+        Self { sessions: Self::cache(), users: Self::cache(), recommendations: Self::lists(), publisher: None }
     }
 
     /// Caches shared with the other nodes through Redis: subscribes once so
@@ -72,7 +88,12 @@ impl Caches {
     pub async fn shared(url: &str, publisher: redis::aio::ConnectionManager) -> Result<Arc<Self>, redis::RedisError> {
         let client = redis::Client::open(url)?;
         let first = subscribe(&client).await?;
-        let caches = Arc::new(Self { sessions: Self::cache(), users: Self::cache(), publisher: Some(publisher) });
+        let caches = Arc::new(Self {
+            sessions: Self::cache(),
+            users: Self::cache(),
+            recommendations: Self::lists(),
+            publisher: Some(publisher),
+        });
         tokio::spawn(listen(client, Arc::downgrade(&caches), first));
         Ok(caches)
     }
@@ -83,6 +104,10 @@ impl Caches {
         V: Clone + Send + Sync + 'static,
     {
         Cache::builder().max_capacity(1_000_000).time_to_live(TTL).build()
+    }
+
+    fn lists() -> Lists {
+        Cache::builder().max_capacity(200_000).time_to_live(LISTS_TTL).support_invalidation_closures().build()
     }
 
     /// Drops the entry here and tells the other nodes to drop theirs.
@@ -103,12 +128,22 @@ impl Caches {
         match changed {
             Changed::Session(id) => self.sessions.invalidate(&id).await,
             Changed::User(id) => self.users.invalidate(&id).await,
+            Changed::Recommendations(room, member) => {
+                self.recommendations.invalidate(&(room, member, member)).await;
+                // Lists other members see for this one are derived from the same signals.
+                let registered =
+                    self.recommendations.invalidate_entries_if(move |key, _| key.0 == room && key.2 == member);
+                if let Err(error) = registered {
+                    tracing::warn!(%error, "caches: cannot drop derived recommendation lists");
+                }
+            }
         }
     }
 
     fn forget_everything(&self) {
         self.sessions.invalidate_all();
         self.users.invalidate_all();
+        self.recommendations.invalidate_all();
     }
 }
 
@@ -183,14 +218,27 @@ mod tests {
 
     #[test]
     fn a_change_round_trips_through_its_wire_text() {
-        for changed in [Changed::Session(TokenFamilyId(Uuid::now_v7())), Changed::User(UserId(Uuid::now_v7()))] {
+        for changed in [
+            Changed::Session(TokenFamilyId(Uuid::now_v7())),
+            Changed::User(UserId(Uuid::now_v7())),
+            Changed::Recommendations(RoomId(Uuid::now_v7()), UserId(Uuid::now_v7())),
+        ] {
             assert_eq!(Changed::decode(&changed.encode()), Some(changed));
         }
     }
 
     #[test]
     fn garbage_is_not_a_change() {
-        for text in ["", "user", "user:", "user:not-a-uuid", "room:0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", ":"] {
+        for text in [
+            "",
+            "user",
+            "user:",
+            "user:not-a-uuid",
+            "room:0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+            ":",
+            "recs:0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+            "recs:0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b:x",
+        ] {
             assert_eq!(Changed::decode(text), None, "{text}");
         }
     }

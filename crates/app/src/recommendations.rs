@@ -39,6 +39,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     App, Caller, Inner,
+    caches::Changed,
     error::{AppError, AppResult},
 };
 
@@ -81,8 +82,6 @@ const SCAN_BATCH: u32 = 10_000;
 const SCAN_MAX: usize = 2_000_000;
 /// Neighbours kept per item.
 const NEIGHBOURS: usize = 50;
-/// How long a node serves lists from memory before re-reading the table.
-const CACHE_TTL: Duration = Duration::from_secs(60);
 /// A refresh waits at most this many debounce periods under a steady stream.
 const MAX_WAIT_FACTOR: u32 = 5;
 
@@ -175,8 +174,6 @@ pub(crate) struct Recs {
     pub settings: AiSettings,
     catalog: RwLock<Arc<CatalogSnapshot>>,
     models: RwLock<Arc<SharedModels>>,
-    /// (room, viewer, for_user) → the lists; viewer = for_user for a member's own.
-    lists: moka::future::Cache<(RoomId, UserId, UserId), Arc<Vec<RecommendationView>>>,
     triggers: mpsc::Sender<Trigger>,
     catalog_stale: std::sync::atomic::AtomicBool,
 }
@@ -186,14 +183,11 @@ impl Recs {
         let (triggers, receiver) = mpsc::channel(10_000);
         let empty = CatalogSnapshot::default();
         let models = SharedModels::build(&empty, &[], now());
-        // Short-lived: another node's refreshes reach this one through the table.
-        let lists = moka::future::Cache::builder().max_capacity(200_000).time_to_live(CACHE_TTL).build();
         (
             Self {
                 settings,
                 catalog: RwLock::new(Arc::new(empty)),
                 models: RwLock::new(Arc::new(models)),
-                lists,
                 triggers,
                 catalog_stale: std::sync::atomic::AtomicBool::new(true),
             },
@@ -290,7 +284,7 @@ impl App {
 
     async fn lists_for(&self, room: RoomId, viewer: UserId, target: UserId) -> AppResult<Arc<Vec<RecommendationView>>> {
         let key = (room, viewer, target);
-        if let Some(lists) = self.recs().lists.get(&key).await {
+        if let Some(lists) = self.inner.caches.recommendations.get(&key).await {
             return Ok(lists);
         }
         if viewer == target {
@@ -308,7 +302,7 @@ impl App {
                 let catalog = self.recs().catalog();
                 let views: Vec<RecommendationView> = stored.iter().map(|r| view_of(&catalog, r, target)).collect();
                 let lists = Arc::new(views);
-                self.recs().lists.insert(key, lists.clone()).await;
+                self.inner.caches.recommendations.insert(key, lists.clone()).await;
                 return Ok(lists);
             }
         }
@@ -321,7 +315,7 @@ impl App {
         if viewer == target {
             self.persist_lists(room, target, &lists).await?;
         }
-        self.recs().lists.insert(key, lists.clone()).await;
+        self.inner.caches.recommendations.insert(key, lists.clone()).await;
         Ok(lists)
     }
 
@@ -502,7 +496,9 @@ impl App {
                 "for_user": member,
                 "recommendations": lists,
             });
-            self.recs().lists.insert((room, member, member), Arc::new(lists)).await;
+            // Every node drops what it held for this member; this one keeps the new lists.
+            self.inner.caches.forget(Changed::Recommendations(room, member)).await;
+            self.inner.caches.recommendations.insert((room, member, member), Arc::new(lists)).await;
             self.publish_signal(room, Audience::Users(vec![member]), frame).await;
         }
     }

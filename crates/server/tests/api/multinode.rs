@@ -286,3 +286,55 @@ async fn a_catalog_import_in_another_process_reaches_open_carts_through_redis() 
         .unwrap();
     assert_eq!(cart["lines"][0]["price_now"]["amount"], "799.00");
 }
+
+async fn recommendations_on(client: &reqwest::Client, node: &Node, token: &str, room: &str) -> Value {
+    let response = client
+        .get(format!("{}/api/v1/rooms/{room}/recommendations", node.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_refresh_on_one_node_replaces_the_lists_another_node_had_cached() {
+    use sqlx::Connection;
+    let database_url = testkit::fresh_postgres_database().await;
+    import_in_another_process(&database_url, &[shirt_row(99_900)]);
+    let mut db = sqlx::PgConnection::connect(&database_url).await.unwrap();
+    let (shirt,): (uuid::Uuid,) =
+        sqlx::query_as("SELECT id FROM products WHERE sku = 'MN-SHIRT'").fetch_one(&mut db).await.unwrap();
+    let a = Node::start(&database_url);
+    let b = Node::start(&database_url);
+    let client = reqwest::Client::new();
+    let (asha, _) = register(&client, &a, "asha").await;
+    let (ravi, _) = register(&client, &b, "ravi").await;
+    let room = post(&client, format!("{}/api/v1/rooms", a.base), json!({"name": "Family"}), Some(&asha)).await;
+    let room_id = room["id"].as_str().unwrap().to_owned();
+    post(&client, format!("{}/api/v1/rooms/join", b.base), json!({"invite_code": room["invite_code"]}), Some(&ravi))
+        .await;
+
+    // Node B computes and caches Ravi's lists before anything happened in the room.
+    let before = recommendations_on(&client, &b, &ravi, &room_id).await;
+    assert!(!before.to_string().contains("Asha"), "{before}");
+
+    // Asha's like on node A makes node A refresh Ravi's lists and push them.
+    let mut ravi_socket = WsClient::connect_to(&client, &b.base, &ravi).await;
+    ravi_socket.subscribe(&room_id, None).await;
+    post(
+        &client,
+        format!("{}/api/v1/rooms/{room_id}/activities", a.base),
+        json!({"action_type": "liked", "product_id": shirt}),
+        Some(&asha),
+    )
+    .await;
+    let frame = ravi_socket.next_of_type("recommendations").await;
+    assert!(frame["recommendations"].to_string().contains(&shirt.to_string()), "{frame}");
+
+    // Node B now answers what node A computed, not its cached copy.
+    let after = recommendations_on(&client, &b, &ravi, &room_id).await;
+    let ids = |lists: &Value| -> Vec<Value> { lists.as_array().unwrap().iter().map(|l| l["id"].clone()).collect() };
+    assert_eq!(ids(&after), ids(&frame["recommendations"]), "node B served stale lists: {after}");
+}
