@@ -384,11 +384,14 @@ describe('Family Room in a browser', { skip }, () => {
       assert.ok((await list.locator('.packing-reason').count()) > 3, 'lines come with reasons');
       // Shared live: Asha's tab shows the plan without a reload.
       await asha.page.getByRole('region', { name: 'Packing list for Goa' }).waitFor({ timeout: 15_000 });
+      await asha.page.locator('.room-side').getByText(/Ravi\s+planned a trip\s+to Goa/).waitFor({ timeout: 15_000 });
 
       // Check a line off; Asha sees it ticked.
       const first = list.locator('.packing-item').first();
       const lineId = await first.getAttribute('data-line');
-      await first.locator('.packing-check input').check();
+      // Clicked, then awaited: the tick shows once the edit is in the cache, not within the click itself.
+      await first.locator('.packing-check input').click();
+      await first.locator('.packing-check input:checked').waitFor();
       await asha.page.locator(`.packing-item[data-line="${lineId}"] .packing-check input:checked`).waitFor({ timeout: 15_000 });
       await screenshot(ravi, 'packing-list');
       await screenshot(asha, 'packing-list-live');

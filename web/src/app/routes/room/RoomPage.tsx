@@ -161,7 +161,7 @@ function Room({ roomId }: { roomId: string }) {
     );
   };
 
-  const addFromTrip = async (pid: string, quantity: number, travelerUserId: string | null) => {
+  const addFromTrip = async (pid: string, quantity: number, buyingFor: string | null) => {
     try {
       const product = await qc.fetchQuery(productQueryOptions(pid));
       const all = productSizes(product);
@@ -172,7 +172,7 @@ function Room({ roomId }: { roomId: string }) {
         return;
       }
       addLine.mutate(
-        { product_id: pid, size: inStock[0]?.size ?? 'One size', quantity, buying_for: travelerUserId },
+        { product_id: pid, size: inStock[0]?.size ?? 'One size', quantity, buying_for: buyingFor },
         { onSuccess: () => toast.show('Added to the family cart', 'success'), onError: (e) => toast.error(e) },
       );
     } catch (e) {

@@ -31,20 +31,31 @@ export function applyEdits(trip: Trip, edits: LineEdit[]): Trip {
   };
 }
 
+/**
+ * Line edits, shown at once: `edit` writes them into the cached trip before
+ * the request starts (a controlled checkbox must not flip back while the
+ * mutation warms up), again after cancelling an in-flight refetch that could
+ * overwrite them, and rolls back if the server refuses.
+ */
 export function useUpdateTrip(roomId: string, tripId: string) {
   const qc = useQueryClient();
   const key = queryKeys.trip(roomId, tripId);
-  return useMutation({
-    mutationFn: (edits: LineEdit[]) => updateTrip(roomId, tripId, { lines: edits }),
-    onMutate: async (edits) => {
+  const mutation = useMutation({
+    mutationFn: ({ edits }: { edits: LineEdit[]; previous?: Trip }) => updateTrip(roomId, tripId, { lines: edits }),
+    onMutate: async ({ edits }) => {
       await qc.cancelQueries({ queryKey: key, exact: true });
-      const previous = qc.getQueryData<Trip>(key);
-      if (previous) qc.setQueryData<Trip>(key, applyEdits(previous, edits));
-      return { previous };
+      const now = qc.getQueryData<Trip>(key);
+      if (now) qc.setQueryData<Trip>(key, applyEdits(now, edits));
     },
-    onError: (_err, _edits, context) => {
-      if (context?.previous) qc.setQueryData(key, context.previous);
+    onError: (_err, { previous }) => {
+      if (previous) qc.setQueryData(key, previous);
     },
     onSuccess: (trip) => qc.setQueryData(key, trip),
   });
+  const edit = (edits: LineEdit[], options?: { onError?: (err: Error) => void }) => {
+    const previous = qc.getQueryData<Trip>(key);
+    if (previous) qc.setQueryData<Trip>(key, applyEdits(previous, edits));
+    mutation.mutate({ edits, previous }, options);
+  };
+  return { ...mutation, edit };
 }

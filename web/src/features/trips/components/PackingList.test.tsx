@@ -100,4 +100,11 @@ describe('PackingList', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Add Linen shirt to the cart' }));
     expect(onAddToCart).toHaveBeenCalledWith('p1', 3, 'u-ravi');
   });
+
+  it('buys for a traveller added by hand by name', async () => {
+    const t = { ...trip([line({ id: 't1:tops', traveler: 'Tara', traveler_index: 1 })]), travelers: [{ name: 'Ravi', user_id: 'u-ravi' }, { name: 'Tara', age: 8 }] };
+    const { onAddToCart } = renderList(t);
+    await userEvent.click(screen.getByRole('button', { name: 'Add Linen shirt to the cart' }));
+    expect(onAddToCart).toHaveBeenCalledWith('p1', 3, 'Tara');
+  });
 });

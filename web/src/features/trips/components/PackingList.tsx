@@ -13,8 +13,8 @@ export interface PackingListProps {
   roomId: string;
   trip: Trip;
   canAct: boolean;
-  /** Adds a product to the family cart; the page decides about sizes. */
-  onAddToCart: (productId: string, quantity: number, travelerUserId: string | null) => void;
+  /** Adds a product to the family cart for a traveller (a member's id or a name; null for shared lines); the page decides about sizes. */
+  onAddToCart: (productId: string, quantity: number, buyingFor: string | null) => void;
   onOpenProduct: (productId: string) => void;
 }
 
@@ -28,7 +28,7 @@ export function nextProductId(line: PackingLine): string | null {
 export function PackingList({ roomId, trip, canAct, onAddToCart, onOpenProduct }: PackingListProps) {
   const update = useUpdateTrip(roomId, trip.id);
   const toast = useToast();
-  const edit = (e: LineEdit) => update.mutate([e], { onError: (err) => toast.error(err, 'Could not save the change') });
+  const edit = (e: LineEdit) => update.edit([e], { onError: (err) => toast.error(err, 'Could not save the change') });
 
   const groups = useMemo(() => {
     const map = new Map<number | null, PackingLine[]>();
@@ -77,7 +77,7 @@ export function PackingList({ roomId, trip, canAct, onAddToCart, onOpenProduct }
       {groups.map(([index, group]) => {
         const traveler = index == null ? undefined : trip.travelers[index];
         const label = traveler?.name ?? group[0]?.traveler ?? 'Shared';
-        const travelerUserId = traveler?.user_id ?? null;
+        const buyingFor = traveler ? (traveler.user_id ?? traveler.name) : null;
         return (
           <div className="packing-group" key={index ?? 'shared'}>
             <h3 className="h-small">{index == null ? 'Shared by the family' : label}</h3>
@@ -121,7 +121,7 @@ export function PackingList({ roomId, trip, canAct, onAddToCart, onOpenProduct }
                           </Button>
                         ) : null}
                         {canAct ? (
-                          <Button size="sm" variant="secondary" aria-label={`Add ${product.title} to the cart`} onClick={() => onAddToCart(product.id, line.quantity, travelerUserId)}>
+                          <Button size="sm" variant="secondary" aria-label={`Add ${product.title} to the cart`} onClick={() => onAddToCart(product.id, line.quantity, buyingFor)}>
                             Add to cart
                           </Button>
                         ) : null}
