@@ -14,10 +14,13 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BLOCKING = new Set(['serious', 'critical']);
 
 /**
- * Runs axe on the page as it is now; answers the serious and critical
+ * Runs axe on the page once its animations have settled; answers the serious and critical
  * violations as `{id, impact, help, targets}` (each target with axe's reason) (an empty list when clean).
  */
 export async function seriousViolations(page) {
+  // Colours read mid fade-in (a modal opening) are blends and fail contrast
+  // at random: let finite animations finish first.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), null, { timeout: 5_000 });
   const loaded = await page.evaluate('typeof window.axe === "object"');
   if (!loaded) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {

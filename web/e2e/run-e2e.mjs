@@ -350,5 +350,70 @@ describe('Family Room in a browser', { skip }, () => {
       await phone.page.keyboard.press('Escape');
       await phone.page.setViewportSize({ width: 1280, height: 800 });
     });
+
+    test('the trip planner makes a packing list, shared live, and adds an item to the cart', async (t) => {
+      if (!ready) return t.skip('needs the room from the previous step');
+      const TRIP_PATHS = ['/api/v1/rooms/{room_id}/trips', '/api/v1/rooms/{room_id}/trips/{trip_id}', '/api/v1/rooms/{room_id}/cart/lines'];
+      if (!(await needs(t, base, [...SHOP_PATHS, ...TRIP_PATHS]))) return;
+      // Journey (d). Asha watches the Trips tab while Ravi plans.
+      await asha.page.getByRole('navigation', { name: 'Room sections' }).getByRole('button', { name: 'Trips' }).click();
+      await asha.page.getByRole('form', { name: 'Plan a trip' }).waitFor();
+      const { page } = ravi;
+      await page.reload();
+      await page.getByRole('navigation', { name: 'Room sections' }).getByRole('button', { name: 'Trips' }).click();
+      const form = page.getByRole('form', { name: 'Plan a trip' });
+      await form.getByLabel('Destination').fill('Goa');
+      await form.getByLabel('From', { exact: true }).fill('2026-12-20');
+      await form.getByLabel('To', { exact: true }).fill('2026-12-24');
+      await form.getByText('5 days').waitFor();
+      await form.getByLabel('Kind of trip').selectOption('beach');
+      await form.getByLabel('Occasion').selectOption('beach');
+      const me = form.getByRole('button', { name: 'Me', exact: true });
+      if ((await me.getAttribute('aria-pressed')) !== 'true') await me.click();
+      await form.getByRole('button', { name: 'Asha', exact: true }).click();
+      await form.getByRole('button', { name: '+ Add someone by hand' }).click();
+      await form.getByLabel('Traveller 1 name').fill('Tara');
+      await form.getByLabel('Age', { exact: true }).fill('8');
+      await form.getByLabel('Clothes for').selectOption('girls');
+      await screenshot(ravi, 'trip-form');
+      await form.getByRole('button', { name: 'Make packing lists' }).click();
+
+      const list = page.getByRole('region', { name: 'Packing list for Goa' });
+      await list.waitFor({ timeout: 20_000 });
+      for (const who of ['Ravi', 'Asha', 'Tara', 'Shared by the family']) await list.getByRole('heading', { name: who, exact: true }).waitFor();
+      assert.ok((await list.locator('.packing-reason').count()) > 3, 'lines come with reasons');
+      // Shared live: Asha's tab shows the plan without a reload.
+      await asha.page.getByRole('region', { name: 'Packing list for Goa' }).waitFor({ timeout: 15_000 });
+      await asha.page.locator('.room-side').getByText(/Ravi\s+planned a trip\s+to Goa/).waitFor({ timeout: 15_000 });
+
+      // Check a line off; Asha sees it ticked.
+      const first = list.locator('.packing-item').first();
+      const lineId = await first.getAttribute('data-line');
+      // Clicked, then awaited: the tick shows once the edit is in the cache, not within the click itself.
+      await first.locator('.packing-check input').click();
+      await first.locator('.packing-check input:checked').waitFor();
+      await asha.page.locator(`.packing-item[data-line="${lineId}"] .packing-check input:checked`).waitFor({ timeout: 15_000 });
+      await screenshot(ravi, 'packing-list');
+      await screenshot(asha, 'packing-list-live');
+
+      // Add a suggested product to the cart: straight away when it has one size in stock, else through its sizes.
+      const add = list.getByRole('button', { name: /^Add .+ to the cart$/ }).first();
+      const title = (await add.getAttribute('aria-label')).replace(/^Add (.+) to the cart$/, '$1');
+      await add.click();
+      const added = page.getByText('Added to the family cart');
+      const chooseSize = page.getByText('Choose a size, then add it to the cart');
+      await added.or(chooseSize).first().waitFor({ timeout: 15_000 });
+      if (await chooseSize.isVisible()) {
+        const dialog = page.getByRole('dialog');
+        await dialog.locator('.size-pill:not(.out) input').first().check();
+        await dialog.getByRole('button', { name: 'Add to cart' }).click();
+        await added.waitFor();
+        await page.keyboard.press('Escape');
+      }
+      await page.getByRole('button', { name: /Family cart/ }).click();
+      await page.getByRole('dialog', { name: 'Family cart' }).getByText(title).first().waitFor();
+      await screenshot(ravi, 'trip-cart');
+      await page.keyboard.press('Escape');
+    });
   });
 });

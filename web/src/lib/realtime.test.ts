@@ -261,4 +261,51 @@ describe('RealtimeClient', () => {
     expect(state(queryKeys.product('p2'))).toBe(false);
     expect(state(queryKeys.cart('room-2'))).toBe(false);
   });
+
+  it('writes a member’s recommendation lists from a recommendations frame into the cache, per type', async () => {
+    const { rt, sockets, qc } = setup();
+    const card = (id: string) => ({ id, title: `Product ${id}`, brand: 'Acme', image: null, price: { amount: '999.00', currency: 'INR' } });
+    const list = (id: string, type: string, products: string[]) => ({
+      id,
+      type,
+      for_user: 'u-me',
+      reason: `Because ${type}`,
+      products: products.map(card),
+      triggered_by: 'u2',
+      created_at: '2026-11-24T10:00:00Z',
+      expires_at: '2026-11-25T10:00:00Z',
+    });
+    qc.setQueryData(queryKeys.recommendations(ROOM), [list('old', 'for_member', ['p0'])]);
+    qc.setQueryData(queryKeys.recommendations(ROOM, undefined, 'trip'), []);
+    qc.setQueryData(queryKeys.recommendations(ROOM, 'u-other'), [list('theirs', 'for_member', ['p9'])]);
+    rt.start();
+    rt.subscribe(ROOM);
+    await flush();
+    sockets[0]!.open();
+    const lists = [list('r1', 'trending_in_room', ['p1', 'p2']), list('r2', 'trip', ['p3'])];
+    sockets[0]!.push({ type: 'recommendations', room_id: ROOM, for_user: 'u-me', recommendations: lists });
+    expect(qc.getQueryData(queryKeys.recommendations(ROOM))).toEqual(lists);
+    expect(qc.getQueryData(queryKeys.recommendations(ROOM, 'u-me'))).toEqual(lists);
+    expect(qc.getQueryData(queryKeys.recommendations(ROOM, undefined, 'trip'))).toEqual([lists[1]]);
+    // Another member's lists, read through for_user, are not touched.
+    expect(qc.getQueryData<{ id: string }[]>(queryKeys.recommendations(ROOM, 'u-other'))?.[0]?.id).toBe('theirs');
+    expect(qc.getQueryState(queryKeys.recommendations(ROOM))?.isInvalidated).toBe(false);
+  });
+
+  it('refetches the room’s trips and each trip on trip_planned and trip_updated activities', async () => {
+    const { rt, sockets, qc } = setup();
+    const observe = (key: readonly unknown[]) => qc.prefetchQuery({ queryKey: key, queryFn: async () => ({}), staleTime: Infinity });
+    await observe(queryKeys.trips(ROOM));
+    await observe(queryKeys.trip(ROOM, 't1'));
+    await observe(queryKeys.trips('room-2'));
+    rt.start();
+    rt.subscribe(ROOM);
+    await flush();
+    sockets[0]!.open();
+    sockets[0]!.push({ type: 'activity', room_id: ROOM, activity: { id: 'a1', room_id: ROOM, user_id: 'u2', action_type: 'trip_updated', cursor: 'c1', metadata: { trip_id: 't1' } } });
+    const state = (key: readonly unknown[]) => qc.getQueryState(key)?.isInvalidated;
+    expect(state(queryKeys.trips(ROOM))).toBe(true);
+    expect(state(queryKeys.trip(ROOM, 't1'))).toBe(true);
+    expect(state(queryKeys.trips('room-2'))).toBe(false);
+  });
 });

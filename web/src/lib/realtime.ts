@@ -5,6 +5,7 @@
 // reconnect every room resumes from its last cursor, and REST stays the truth.
 
 import type { QueryClient } from '@tanstack/react-query';
+import type { Schema } from '@/api';
 import { appendLive, type FeedData } from './activity-feed';
 import { queryKeys } from './query-keys';
 
@@ -42,7 +43,7 @@ export type ServerFrame =
   | { type: 'presence'; room_id: string; user_id: string; is_online: boolean; last_seen?: string | null }
   | { type: 'viewing'; room_id: string; user_id: string; product_id: string | null }
   | { type: 'typing'; room_id: string; user_id: string }
-  | { type: 'recommendations'; room_id: string; [key: string]: unknown }
+  | { type: 'recommendations'; room_id: string; for_user: string; recommendations: Schema<'RecommendationView'>[] }
   | { type: 'cart_changed'; room_id: string; product_ids: string[]; reason?: string }
   | { type: 'pong' }
   | { type: 'error'; code?: string; message?: string; room_id?: string };
@@ -513,16 +514,22 @@ export class RealtimeClient {
   }
 
   private onRecommendations(frame: Extract<ServerFrame, { type: 'recommendations' }>): void {
-    // The frame may carry the new list (`recommendations` or `items`); when it
-    // does and names no other member, show it at once; always reconcile over REST.
-    const list = Array.isArray(frame.recommendations)
-      ? frame.recommendations
-      : Array.isArray(frame.items)
-        ? frame.items
-        : null;
-    if (list && !frame.for_user) {
-      this.qc.setQueryData(queryKeys.recommendations(frame.room_id), list);
+    // The frame carries all of one member's lists (sent to that member only):
+    // they replace what the cache holds for them, unfiltered and per type,
+    // under both the caller's key (no `for_user`) and the explicit one.
+    if (!Array.isArray(frame.recommendations)) return;
+    const lists = frame.recommendations;
+    const room = frame.room_id;
+    this.qc.setQueryData(queryKeys.recommendations(room), lists);
+    this.qc.setQueryData(queryKeys.recommendations(room, frame.for_user), lists);
+    for (const query of this.qc.getQueryCache().findAll({ queryKey: queryKeys.recommendationsAll(room) })) {
+      const filter = query.queryKey[3] as { forUser: string | null; type: string | null } | undefined;
+      if (!filter?.type || (filter.forUser !== null && filter.forUser !== frame.for_user)) continue;
+      this.qc.setQueryData(
+        query.queryKey,
+        lists.filter((l) => l.type === filter.type),
+      );
     }
-    void this.qc.invalidateQueries({ queryKey: queryKeys.recommendationsAll(frame.room_id) });
   }
+
 }

@@ -1,2 +1,2 @@
 export { RecommendationsPanel } from './components/RecommendationsPanel';
-export type { RecommendedProduct } from './api/list-recommendations';
+export type { Recommendation, RecommendedProduct } from './api/list-recommendations';

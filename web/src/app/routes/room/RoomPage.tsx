@@ -11,8 +11,8 @@ import { useToast } from '@/components/ui/Toast';
 import { ActivityFeed, hiddenFrom, likesOf, ProductSocial, SecretMark, useActivities, useRecordView } from '@/features/activity';
 import { useMe } from '@/features/auth';
 import { CartDrawer, PollsPanel, ProductActions, useAddCartLine, useCartCount, WishlistPanel } from '@/features/cart';
-import { ProductBrowser, ProductCard, ProductModal, productQueryOptions, productSizes, type Product } from '@/features/catalog';
-import { RecommendationsPanel, type RecommendedProduct } from '@/features/recommendations';
+import { ProductBrowser, ProductModal, productQueryOptions, productSizes, type Product } from '@/features/catalog';
+import { RecommendationsPanel } from '@/features/recommendations';
 import { InviteButton, MembersPanel, MemberStack, permissions, useRoom } from '@/features/rooms';
 import { SecretModeBanner, SecretModeToggle, useSecretMode } from '@/features/secret-mode';
 import { TripPlanner } from '@/features/trips';
@@ -161,16 +161,7 @@ function Room({ roomId }: { roomId: string }) {
     );
   };
 
-  const renderRecProduct = (p: RecommendedProduct | string) =>
-    typeof p !== 'string' && typeof p.title === 'string' ? (
-      <ProductCard product={p as unknown as Product} onOpen={openProduct} compact />
-    ) : (
-      <button type="button" className="thumb-btn" onClick={() => openProduct(typeof p === 'string' ? p : p.id)}>
-        <ProductThumb productId={typeof p === 'string' ? p : p.id} />
-      </button>
-    );
-
-  const addFromTrip = async (pid: string, quantity: number, travelerUserId: string | null) => {
+  const addFromTrip = async (pid: string, quantity: number, buyingFor: string | null) => {
     try {
       const product = await qc.fetchQuery(productQueryOptions(pid));
       const all = productSizes(product);
@@ -181,7 +172,7 @@ function Room({ roomId }: { roomId: string }) {
         return;
       }
       addLine.mutate(
-        { product_id: pid, size: inStock[0]?.size ?? 'One size', quantity, buying_for: travelerUserId },
+        { product_id: pid, size: inStock[0]?.size ?? 'One size', quantity, buying_for: buyingFor },
         { onSuccess: () => toast.show('Added to the family cart', 'success'), onError: (e) => toast.error(e) },
       );
     } catch (e) {
@@ -261,7 +252,7 @@ function Room({ roomId }: { roomId: string }) {
           ) : tab === 'feed' ? (
             feedEl
           ) : tab === 'picks' ? (
-            <RecommendationsPanel roomId={roomId} members={members} meId={meId} nameOf={nameOf} renderProduct={renderRecProduct} />
+            <RecommendationsPanel roomId={roomId} members={members} meId={meId} nameOf={nameOf} onOpenProduct={openProduct} />
           ) : tab === 'wishlist' ? (
             <div className="stack">
               <h2 className="h-section">Wishlist</h2>

@@ -94,6 +94,7 @@ export function ActivityFeed({ roomId, meId, members, canPost, renderProductThum
                   <p>
                     <strong>{nameOf(g.userId)}</strong> {verbOf(g.action)}
                     {products.length > 1 ? ` ${products.length} items` : ''}
+                    {(g.action === 'trip_planned' || g.action === 'trip_updated') && typeof first.metadata?.destination === 'string' ? ` to ${first.metadata.destination}` : ''}
                     {g.action === 'voted' && typeof first.metadata?.value === 'number' ? (first.metadata.value > 0 ? ' 👍' : first.metadata.value < 0 ? ' 👎' : '') : ''}
                   </p>
                   {first.action_type === 'commented' && first.message ? <p className="feed-quote">“{first.message}”</p> : null}

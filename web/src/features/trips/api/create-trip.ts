@@ -1,24 +1,28 @@
 // POST /api/v1/rooms/{room_id}/trips
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Schema } from '@/api';
 import { api, seg } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
-import type { Traveler, TripPlan } from './get-trip';
+import type { Trip } from './get-trip';
 
-export interface CreateTripBody {
-  destination: string;
-  trip_type: string;
-  duration: number;
-  start_date?: string;
-  climate?: string;
-  travelers: Traveler[] | number;
-  occasion?: string;
-}
+export type CreateTripBody = Schema<'CreateTripInput'>;
+export type TravelerInput = Schema<'TravelerInput'>;
+export type TravelerGender = Schema<'Gender'>;
 
-export const TRIP_TYPES = ['leisure', 'beach', 'mountains', 'city', 'business', 'wedding', 'adventure', 'pilgrimage'] as const;
-export const CLIMATES = ['hot', 'mild', 'cold', 'rainy', 'snowy'] as const;
+// The schema types `trip_type`, `climate` and `occasion` as plain strings and
+// lists their values only in its descriptions; these lists are those values,
+// and trip-enums.test.ts fails when they drift from docs/api/openapi.json.
+export const TRIP_TYPES = ['leisure', 'city', 'beach', 'trek', 'business', 'wedding', 'ski', 'family_visit', 'road_trip'] as const satisfies readonly NonNullable<CreateTripBody['trip_type']>[];
+export const CLIMATES = ['cold', 'snowy', 'cool', 'mild', 'warm', 'hot', 'tropical', 'rainy', 'desert'] as const satisfies readonly NonNullable<CreateTripBody['climate']>[];
+export const OCCASIONS = ['none', 'casual', 'wedding', 'business', 'trek', 'beach', 'party', 'festival'] as const satisfies readonly NonNullable<CreateTripBody['occasion']>[];
+export const GENDERS = ['women', 'men', 'girls', 'boys', 'unisex'] as const satisfies readonly TravelerGender[];
 
-export function createTrip(roomId: string, body: CreateTripBody): Promise<TripPlan> {
-  return api.post<TripPlan>(`/api/v1/rooms/${seg(roomId)}/trips`, body);
+export type TripType = (typeof TRIP_TYPES)[number];
+export type Climate = (typeof CLIMATES)[number];
+export type Occasion = (typeof OCCASIONS)[number];
+
+export function createTrip(roomId: string, body: CreateTripBody): Promise<Trip> {
+  return api.post<Trip>(`/api/v1/rooms/${seg(roomId)}/trips`, body);
 }
 
 export function useCreateTrip(roomId: string) {
@@ -38,4 +42,9 @@ export function durationDays(start: string, end: string): number {
   const b = Date.parse(end);
   if (Number.isNaN(a) || Number.isNaN(b) || b < a) return 1;
   return Math.round((b - a) / 86_400_000) + 1;
+}
+
+/** A label a person would read: `family_visit` → `family visit`. */
+export function humanize(value: string): string {
+  return value.replace(/_/g, ' ');
 }

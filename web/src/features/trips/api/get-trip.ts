@@ -1,55 +1,27 @@
 // GET /api/v1/rooms/{room_id}/trips/{trip_id}
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { Schema } from '@/api';
 import { api, seg } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
 
-// Narrow local shapes until src/api/schema.d.ts lands; replace with components["schemas"]["TripPlan"].
-export interface Traveler {
-  user_id?: string | null;
-  name?: string | null;
-  age?: number | null;
-  gender?: string | null;
-}
-export interface PackingProduct {
-  id: string;
-  title?: string;
-  images?: string[];
-  price?: { amount: string; currency: string };
-  [key: string]: unknown;
-}
-export interface PackingItem {
-  /** Assumed: a traveller's name, a user id, or a Traveler object. */
-  traveler: string | Traveler | null;
-  item: string;
-  category?: string | null;
-  quantity: number;
-  reason?: string | null;
-  products?: (PackingProduct | string)[];
-  /** Assumed optional fields the server may keep when PATCHed. */
-  checked?: boolean;
-  product_id?: string | null;
-}
-export interface TripPlan {
-  id: string;
-  destination: string;
-  trip_type: string;
-  duration: number;
-  start_date?: string | null;
-  climate?: string | null;
-  occasion?: string | null;
-  travelers?: Traveler[] | number;
-  packing_list: PackingItem[];
-  created_at?: string;
+export type Trip = Schema<'TripView'>;
+export type PackingLine = Schema<'PackingLineView'>;
+export type TripTraveler = Schema<'TravelerView'>;
+export type PackingProduct = Schema<'ProductCard'>;
+
+/** The product a line has chosen, if it is among the line's offered products. */
+export function chosenProduct(line: PackingLine): PackingProduct | undefined {
+  if (!line.product_id) return undefined;
+  return line.products.find((p) => p.id === line.product_id);
 }
 
-export function travelerLabel(t: PackingItem['traveler'], nameOf: (id: string) => string | undefined): string {
-  if (!t) return 'Everyone';
-  if (typeof t === 'string') return nameOf(t) ?? t;
-  return t.name ?? (t.user_id ? (nameOf(t.user_id) ?? 'Traveller') : 'Traveller');
+/** The traveller of a line: their name, or the family for shared lines. */
+export function travelerLabel(line: PackingLine): string {
+  return line.traveler ?? 'Shared';
 }
 
-export function getTrip(roomId: string, tripId: string, signal?: AbortSignal): Promise<TripPlan> {
-  return api.get<TripPlan>(`/api/v1/rooms/${seg(roomId)}/trips/${seg(tripId)}`, { signal });
+export function getTrip(roomId: string, tripId: string, signal?: AbortSignal): Promise<Trip> {
+  return api.get<Trip>(`/api/v1/rooms/${seg(roomId)}/trips/${seg(tripId)}`, { signal });
 }
 
 export const tripQueryOptions = (roomId: string, tripId: string) =>

@@ -1,111 +1,168 @@
+// The trip form: destination, dates (→ duration), kind of trip, weather,
+// travellers from the room's members or by hand, occasion and budget. The
+// draft survives a reload in this tab.
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { fieldErrors, SelectField, TextField } from '@/components/ui/Field';
 import { useToast } from '@/components/ui/Toast';
 import { isApiError } from '@/lib/api-client';
-import { CLIMATES, durationDays, TRIP_TYPES, useCreateTrip } from '../api/create-trip';
-import type { Traveler, TripPlan } from '../api/get-trip';
+import {
+  CLIMATES,
+  durationDays,
+  GENDERS,
+  humanize,
+  OCCASIONS,
+  TRIP_TYPES,
+  useCreateTrip,
+  type CreateTripBody,
+  type TravelerGender,
+  type TravelerInput,
+} from '../api/create-trip';
+import type { Trip } from '../api/get-trip';
 
 interface ByHand {
   name: string;
   age: string;
-  gender: string;
+  gender: TravelerGender | '';
+}
+
+interface Draft {
+  destination: string;
+  start: string;
+  end: string;
+  tripType: string;
+  climate: string;
+  occasion: string;
+  budget: string;
+  chosen: string[];
+  byHand: ByHand[];
 }
 
 export interface TripFormProps {
   roomId: string;
   members: { user_id: string; name: string }[];
   meId: string | undefined;
-  onCreated: (trip: TripPlan, budget: string) => void;
+  onCreated: (trip: Trip) => void;
 }
 
 const DRAFT_KEY = (roomId: string) => `familyroom.trip_draft.${roomId}`;
 
+function loadDraft(roomId: string): Partial<Draft> {
+  try {
+    return (JSON.parse(sessionStorage.getItem(DRAFT_KEY(roomId)) ?? 'null') as Partial<Draft> | null) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** The request body for a draft; travellers chosen among members come first. */
+export function tripBody(d: Draft, members: { user_id: string }[]): CreateTripBody {
+  const travelers: TravelerInput[] = [
+    ...members.filter((m) => d.chosen.includes(m.user_id)).map((m) => ({ user_id: m.user_id })),
+    ...d.byHand
+      .filter((t) => t.name.trim())
+      .map((t) => ({
+        name: t.name.trim(),
+        ...(t.age.trim() && Number.isFinite(Number(t.age)) ? { age: Number(t.age) } : {}),
+        ...(t.gender ? { gender: t.gender } : {}),
+      })),
+  ];
+  const budget = Number(d.budget);
+  return {
+    destination: d.destination.trim(),
+    trip_type: d.tripType,
+    duration: d.start && d.end ? durationDays(d.start, d.end) : 3,
+    ...(d.start ? { start_date: d.start } : {}),
+    ...(d.climate ? { climate: d.climate } : {}),
+    ...(d.occasion && d.occasion !== 'none' ? { occasion: d.occasion } : {}),
+    ...(d.budget.trim() && Number.isFinite(budget) && budget > 0 ? { budget: { amount: budget.toFixed(2), currency: 'INR' } } : {}),
+    travelers: travelers.length ? travelers : 1,
+  };
+}
+
 export function TripForm({ roomId, members, meId, onCreated }: TripFormProps) {
   const create = useCreateTrip(roomId);
   const toast = useToast();
-  const saved = (() => {
-    try {
-      return JSON.parse(sessionStorage.getItem(DRAFT_KEY(roomId)) ?? 'null') as Record<string, unknown> | null;
-    } catch {
-      return null;
-    }
-  })();
-  const [destination, setDestination] = useState<string>((saved?.destination as string) ?? '');
-  const [start, setStart] = useState<string>((saved?.start as string) ?? '');
-  const [end, setEnd] = useState<string>((saved?.end as string) ?? '');
-  const [tripType, setTripType] = useState<string>((saved?.tripType as string) ?? 'leisure');
-  const [climate, setClimate] = useState<string>((saved?.climate as string) ?? '');
-  const [occasion, setOccasion] = useState<string>((saved?.occasion as string) ?? '');
-  const [budget, setBudget] = useState<string>((saved?.budget as string) ?? '');
-  const [chosen, setChosen] = useState<string[]>((saved?.chosen as string[]) ?? (meId ? [meId] : []));
-  const [byHand, setByHand] = useState<ByHand[]>((saved?.byHand as ByHand[]) ?? []);
+  const [saved] = useState(() => loadDraft(roomId));
+  const [destination, setDestination] = useState(saved.destination ?? '');
+  const [start, setStart] = useState(saved.start ?? '');
+  const [end, setEnd] = useState(saved.end ?? '');
+  const [tripType, setTripType] = useState(saved.tripType ?? 'leisure');
+  const [climate, setClimate] = useState(saved.climate ?? '');
+  const [occasion, setOccasion] = useState(saved.occasion ?? 'none');
+  const [budget, setBudget] = useState(saved.budget ?? '');
+  const [chosen, setChosen] = useState<string[]>(saved.chosen ?? (meId ? [meId] : []));
+  const [byHand, setByHand] = useState<ByHand[]>(saved.byHand ?? []);
   const errors = fieldErrors(create.error);
-  const keep = () => sessionStorage.setItem(DRAFT_KEY(roomId), JSON.stringify({ destination, start, end, tripType, climate, occasion, budget, chosen, byHand }));
+  const draft: Draft = { destination, start, end, tripType, climate, occasion, budget, chosen, byHand };
+  const keep = () => sessionStorage.setItem(DRAFT_KEY(roomId), JSON.stringify(draft));
+  const chosenCount = members.filter((m) => chosen.includes(m.user_id)).length;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     keep();
-    const travelers: Traveler[] = [
-      ...members.filter((m) => chosen.includes(m.user_id)).map((m) => ({ user_id: m.user_id, name: m.name })),
-      ...byHand
-        .filter((t) => t.name.trim())
-        .map((t) => ({
-          name: t.name.trim(),
-          ...(t.age && Number.isFinite(Number(t.age)) ? { age: Number(t.age) } : {}),
-          ...(t.gender ? { gender: t.gender } : {}),
-        })),
-    ];
-    create.mutate(
-      {
-        destination: destination.trim(),
-        trip_type: tripType,
-        duration: start && end ? durationDays(start, end) : 3,
-        ...(start ? { start_date: start } : {}),
-        ...(climate ? { climate } : {}),
-        ...(occasion.trim() ? { occasion: occasion.trim() } : {}),
-        travelers: travelers.length ? travelers : 1,
+    create.mutate(tripBody(draft, members), {
+      onSuccess: (trip) => {
+        sessionStorage.removeItem(DRAFT_KEY(roomId));
+        onCreated(trip);
       },
-      {
-        onSuccess: (trip) => {
-          sessionStorage.removeItem(DRAFT_KEY(roomId));
-          onCreated(trip, budget);
-        },
-        onError: (err) => {
-          if (!isApiError(err) || err.errors.length === 0) toast.error(err, 'Could not plan the trip');
-        },
+      onError: (err) => {
+        if (!isApiError(err) || err.errors.length === 0) toast.error(err, 'Could not plan the trip');
       },
-    );
+    });
   };
 
   return (
-    <form className="card form trip-form" onSubmit={submit} onChange={keep} noValidate>
+    <form className="card form trip-form" onSubmit={submit} onChange={keep} noValidate aria-label="Plan a trip">
       <h2 className="h-section">Plan a trip</h2>
       <TextField label="Destination" required placeholder="Goa" value={destination} onChange={(e) => setDestination(e.target.value)} error={errors.destination} />
       <div className="grid-2">
         <TextField label="From" type="date" value={start} onChange={(e) => setStart(e.target.value)} error={errors.start_date} />
-        <TextField label="To" type="date" min={start || undefined} value={end} onChange={(e) => setEnd(e.target.value)} error={errors.duration} hint={start && end ? `${durationDays(start, end)} days` : 'Three days if left empty'} />
+        <TextField
+          label="To"
+          type="date"
+          min={start || undefined}
+          value={end}
+          onChange={(e) => setEnd(e.target.value)}
+          error={errors.duration}
+          hint={start && end ? `${durationDays(start, end)} days` : 'Three days if left empty'}
+        />
       </div>
       <div className="grid-2">
         <SelectField label="Kind of trip" value={tripType} onChange={(e) => setTripType(e.target.value)} error={errors.trip_type}>
           {TRIP_TYPES.map((t) => (
             <option key={t} value={t}>
-              {t}
+              {humanize(t)}
             </option>
           ))}
         </SelectField>
         <SelectField label="Weather" value={climate} onChange={(e) => setClimate(e.target.value)} error={errors.climate}>
-          <option value="">Work it out for me</option>
+          <option value="">Work it out from the place and month</option>
           {CLIMATES.map((c) => (
             <option key={c} value={c}>
-              {c}
+              {humanize(c)}
             </option>
           ))}
         </SelectField>
       </div>
       <div className="grid-2">
-        <TextField label="Occasion (optional)" placeholder="Cousin’s wedding" value={occasion} onChange={(e) => setOccasion(e.target.value)} error={errors.occasion} />
-        <TextField label="Budget for new things (₹, optional)" type="number" min={0} inputMode="numeric" value={budget} onChange={(e) => setBudget(e.target.value)} hint="Used here to flag suggestions over budget." />
+        <SelectField label="Occasion" value={occasion} onChange={(e) => setOccasion(e.target.value)} error={errors.occasion}>
+          {OCCASIONS.map((o) => (
+            <option key={o} value={o}>
+              {o === 'none' ? 'No special occasion' : humanize(o)}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          label="Budget per item (₹, optional)"
+          type="number"
+          min={0}
+          inputMode="numeric"
+          value={budget}
+          onChange={(e) => setBudget(e.target.value)}
+          error={errors['budget.amount'] ?? errors.budget}
+          hint="Suggestions stay within it."
+        />
       </div>
       <fieldset className="fieldset">
         <legend>Who is travelling</legend>
@@ -121,21 +178,44 @@ export function TripForm({ roomId, members, meId, onCreated }: TripFormProps) {
         </div>
         {byHand.map((t, i) => (
           <div className="grid-3 by-hand" key={i}>
-            <TextField label={`Traveller ${i + 1} name`} value={t.name} onChange={(e) => setByHand((l) => l.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} error={errors[`travelers.${i}.name`]} />
-            <TextField label="Age" type="number" min={0} max={120} value={t.age} onChange={(e) => setByHand((l) => l.map((x, j) => (j === i ? { ...x, age: e.target.value } : x)))} />
-            <SelectField label="Clothes for" value={t.gender} onChange={(e) => setByHand((l) => l.map((x, j) => (j === i ? { ...x, gender: e.target.value } : x)))}>
+            <TextField
+              label={`Traveller ${i + 1} name`}
+              value={t.name}
+              onChange={(e) => setByHand((l) => l.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+              error={errors[`travelers[${chosenCount + i}].name`]}
+            />
+            <TextField
+              label="Age"
+              type="number"
+              min={0}
+              max={120}
+              value={t.age}
+              onChange={(e) => setByHand((l) => l.map((x, j) => (j === i ? { ...x, age: e.target.value } : x)))}
+              error={errors[`travelers[${chosenCount + i}].age`]}
+            />
+            <SelectField
+              label="Clothes for"
+              value={t.gender}
+              onChange={(e) => setByHand((l) => l.map((x, j) => (j === i ? { ...x, gender: e.target.value as ByHand['gender'] } : x)))}
+              error={errors[`travelers[${chosenCount + i}].gender`]}
+            >
               <option value="">Any</option>
-              <option value="women">women</option>
-              <option value="men">men</option>
-              <option value="girls">girls</option>
-              <option value="boys">boys</option>
+              {GENDERS.map((g) => (
+                <option key={g} value={g}>
+                  {g}
+                </option>
+              ))}
             </SelectField>
           </div>
         ))}
         <Button variant="ghost" size="sm" onClick={() => setByHand((l) => [...l, { name: '', age: '', gender: '' }])}>
           + Add someone by hand
         </Button>
-        {errors.travelers ? <p className="field-error" role="alert">{errors.travelers}</p> : null}
+        {errors.travelers ? (
+          <p className="field-error" role="alert">
+            {errors.travelers}
+          </p>
+        ) : null}
       </fieldset>
       <Button type="submit" busy={create.isPending}>
         Make packing lists

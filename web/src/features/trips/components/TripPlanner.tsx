@@ -1,3 +1,5 @@
+// The room's trips: pick a saved plan or plan a new one. Plans are shared
+// live: trip_planned/trip_updated activities invalidate these queries.
 import { useState } from 'react';
 import { Button } from '@/components/ui/Button';
 import { EmptyState } from '@/components/ui/EmptyState';
@@ -22,24 +24,38 @@ export function TripPlanner({ roomId, members, meId, canAct, onAddToCart, onOpen
   const trips = useTrips(roomId);
   const [selected, setSelected] = useState<string | null>(null);
   const [planning, setPlanning] = useState(false);
-  const [budget, setBudget] = useState<string>('');
   const current = selected ?? (planning ? null : (trips.data?.[0]?.id ?? null));
   const trip = useTrip(roomId, current);
   const remove = useDeleteTrip(roomId);
   const toast = useToast();
-  const nameOf = (id: string) => members.find((m) => m.user_id === id)?.name;
 
   return (
     <div className="trips">
-      <div className="trip-tabs row wrap">
+      <div className="trip-tabs row wrap" role="group" aria-label="Trips">
         {trips.isPending ? <SkeletonList rows={1} label="Loading trips" /> : null}
         {(trips.data ?? []).map((t) => (
-          <Button key={t.id} size="sm" variant={t.id === current ? 'primary' : 'secondary'} onClick={() => { setSelected(t.id); setPlanning(false); }}>
+          <Button
+            key={t.id}
+            size="sm"
+            variant={t.id === current ? 'primary' : 'secondary'}
+            aria-pressed={t.id === current}
+            onClick={() => {
+              setSelected(t.id);
+              setPlanning(false);
+            }}
+          >
             🧳 {t.destination}
           </Button>
         ))}
         {canAct ? (
-          <Button size="sm" variant={planning || (!current && !trips.isPending) ? 'primary' : 'ghost'} onClick={() => { setSelected(null); setPlanning(true); }}>
+          <Button
+            size="sm"
+            variant={planning || (!current && !trips.isPending) ? 'primary' : 'ghost'}
+            onClick={() => {
+              setSelected(null);
+              setPlanning(true);
+            }}
+          >
             + New trip
           </Button>
         ) : null}
@@ -49,7 +65,7 @@ export function TripPlanner({ roomId, members, meId, canAct, onAddToCart, onOpen
           <SkeletonList rows={4} label="Loading the packing list" />
         ) : trip.data ? (
           <>
-            <PackingList key={trip.data.id} roomId={roomId} trip={trip.data} nameOf={nameOf} canAct={canAct} initialBudget={budget} onAddToCart={onAddToCart} onOpenProduct={onOpenProduct} />
+            <PackingList key={trip.data.id} roomId={roomId} trip={trip.data} canAct={canAct} onAddToCart={onAddToCart} onOpenProduct={onOpenProduct} />
             {canAct ? (
               <Button
                 variant="ghost"
@@ -64,15 +80,14 @@ export function TripPlanner({ roomId, members, meId, canAct, onAddToCart, onOpen
             ) : null}
           </>
         ) : (
-          <EmptyState icon="⚠️" title="Could not load this trip" />
+          <EmptyState icon="⚠️" title="Could not load this trip" action={<Button onClick={() => void trip.refetch()}>Try again</Button>} />
         )
       ) : canAct ? (
         <TripForm
           roomId={roomId}
           members={members}
           meId={meId}
-          onCreated={(t, b) => {
-            setBudget(b);
+          onCreated={(t) => {
             setSelected(t.id);
             setPlanning(false);
           }}
