@@ -210,9 +210,17 @@ function Room({ roomId }: { roomId: string }) {
             </select>
           </label>
           <InviteButton room={room} myRole={myRole} />
-          <Button variant="primary" size="sm" onClick={() => setCartOpen(true)} aria-label={`Family cart, ${cartCount} items`}>
-            🛒 <span className="hide-sm">Cart</span>
-            {cartCount ? <span className="count">{cartCount}</span> : null}
+          {/* Named by its content (no aria-label), read as "Family cart, N items". */}
+          <Button variant="primary" size="sm" onClick={() => setCartOpen(true)}>
+            <span aria-hidden="true">
+              🛒 <span className="hide-sm">Cart</span>
+            </span>
+            {cartCount ? (
+              <span className="count" aria-hidden="true">
+                {cartCount}
+              </span>
+            ) : null}
+            <span className="sr-only">{`Family cart, ${cartCount} ${cartCount === 1 ? 'item' : 'items'}`}</span>
           </Button>
         </div>
       </header>
