@@ -99,7 +99,15 @@ export async function waitForUrl(page, predicate, timeout = 15_000) {
       // Say what the page shows, so a failure in CI explains itself.
       const alerts = await page.getByRole('alert').allTextContents().catch(() => []);
       const dialogs = await page.getByRole('dialog').count().catch(() => 0);
-      throw new Error(`timed out waiting for the URL; it is ${page.url()}; alerts: ${JSON.stringify(alerts)}; open dialogs: ${dialogs}`);
+      const fields = await page
+        .locator('input')
+        .evaluateAll((inputs) => inputs.map((i) => `${i.name || i.type}=${i.type === 'password' ? `(${i.value.length} chars)` : i.value}`))
+        .catch(() => []);
+      const fieldErrors = await page.locator('.field-error').allTextContents().catch(() => []);
+      throw new Error(
+        `timed out waiting for the URL; it is ${page.url()}; alerts: ${JSON.stringify(alerts)}; open dialogs: ${dialogs}; ` +
+          `inputs: ${JSON.stringify(fields)}; field errors: ${JSON.stringify(fieldErrors)}`,
+      );
     }
     await page.waitForTimeout(50);
   }
