@@ -113,10 +113,22 @@ export async function waitForUrl(page, predicate, timeout = 15_000) {
   }
 }
 
+/**
+ * Waits until the app's service worker controls the page. A context's first
+ * page installs it; if it were still installing when a later page of the
+ * journey loads, it would activate under that page mid-journey.
+ */
+export async function serviceWorkerInControl(page, timeout = 20_000) {
+  await page.waitForFunction(() => !('serviceWorker' in navigator) || navigator.serviceWorker.controller !== null, null, {
+    timeout,
+  });
+}
+
 /** Signs up through the UI and waits for the rooms page. Returns the credentials used. */
 export async function signUp(member, { name = member.name ?? 'Asha', email = uniqueEmail(name), password = 'correct horse battery staple' } = {}) {
   const { page } = member;
   await page.goto('/sign-up');
+  await serviceWorkerInControl(page);
   await page.getByLabel('Your name').fill(name);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);

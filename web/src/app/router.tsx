@@ -1,12 +1,18 @@
 import { createBrowserRouter, Navigate, Outlet, useLocation, useSearchParams } from 'react-router';
 import { AppLayout } from './AppLayout';
+import { api } from '@/lib/api-client';
 import { pendingJoin, safeNext, useSignedIn } from '@/lib/session';
 import { RouteError } from './RouteError';
 
 function RequireSession() {
   const signedIn = useSignedIn();
   const location = useLocation();
-  if (!signedIn) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!signedIn) {
+    // Signing out from a guarded page goes home, whatever order the sign-out
+    // and its navigation finish in; only a visit without a session asks to sign in.
+    if (api.hasSignedOutOnPurpose) return <Navigate to="/" replace />;
+    return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  }
   return <Outlet />;
 }
 

@@ -216,7 +216,10 @@ describe('ApiClient', () => {
     expect(url).toBe('/api/v1/auth/logout');
     expect(init.keepalive).toBe(true);
     expect((init.headers as Record<string, string>).Authorization).toBe('Bearer a1');
+    expect(client.hasSignedOutOnPurpose).toBe(true);
     answer(new Response(null, { status: 204 }));
     await expect(done).resolves.toBeUndefined();
+    client.setTokens({ access_token: 'a2', refresh_token: 'r2' });
+    expect(client.hasSignedOutOnPurpose).toBe(false);
   });
 });

@@ -140,6 +140,7 @@ function buildQuery(query: RequestOptions['query']): string {
 export class ApiClient {
   private accessToken: string | null = null;
   private hadSession = false;
+  private signedOutOnPurpose = false;
   private suspended = false;
   private refreshInFlight: Promise<boolean> | null = null;
   private readonly listeners = new Set<(state: SessionState) => void>();
@@ -180,6 +181,7 @@ export class ApiClient {
 
   setTokens(tokens: TokenPair): void {
     this.hadSession = true;
+    this.signedOutOnPurpose = false;
     this.suspended = false;
     this.accessToken = tokens.access_token;
     try {
@@ -212,6 +214,7 @@ export class ApiClient {
   async signOut(): Promise<void> {
     if (!this.accessToken && this.refreshToken) await this.refresh().catch(() => false);
     const token = this.accessToken;
+    this.signedOutOnPurpose = true;
     this.clearTokens();
     if (!token) return;
     try {
@@ -223,6 +226,14 @@ export class ApiClient {
     } catch {
       // Offline: this tab is signed out already; the tokens expire on the server.
     }
+  }
+
+  /**
+   * True after the user signed out in this tab (until the next sign-in): a
+   * guarded page then sends them home, not to a sign-in form.
+   */
+  get hasSignedOutOnPurpose(): boolean {
+    return this.signedOutOnPurpose;
   }
 
   /** Drops the in-memory access token, e.g. when another tab signed out. */
