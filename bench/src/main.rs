@@ -14,7 +14,7 @@
 use std::{
     sync::{
         Arc,
-        atomic::{AtomicBool, AtomicU64, Ordering},
+        atomic::{AtomicU64, Ordering},
     },
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -114,15 +114,27 @@ async fn register(client: &reqwest::Client, base: &str, i: usize) -> Result<Sess
     Ok(Session { token: response["access_token"].as_str().context("token")?.to_owned() })
 }
 
+/// Requests the generator keeps in flight while setting up.
+const SETUP_CONCURRENCY: usize = 64;
+
 /// Creates `rooms` rooms of `size` members; per room, its id and its members.
+/// Everything is set up with many requests in flight, so that a room of
+/// 10,000 members takes seconds, not minutes.
 async fn setup(client: &reqwest::Client, base: &str, rooms: usize, size: usize) -> Result<Vec<(String, Vec<Session>)>> {
-    let mut out = Vec::with_capacity(rooms);
-    for chunk in (0..rooms).collect::<Vec<_>>().chunks(50) {
-        let made = join_all(chunk.iter().map(|r| async move {
-            let mut members = Vec::with_capacity(size);
-            for m in 0..size {
-                members.push(register(client, base, r * size + m).await?);
-            }
+    let registered: Vec<Session> = futures::stream::iter(0..rooms * size)
+        .map(|i| register(client, base, i))
+        .buffered(SETUP_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_>>()?;
+    let mut members_of: Vec<Vec<Session>> = Vec::with_capacity(rooms);
+    let mut registered = registered.into_iter();
+    for _ in 0..rooms {
+        members_of.push(registered.by_ref().take(size).collect());
+    }
+    let created: Vec<(String, String)> = futures::stream::iter(members_of.iter().enumerate())
+        .map(|(r, members)| async move {
             let room: Value = client
                 .post(format!("{base}/api/v1/rooms"))
                 .bearer_auth(&members[0].token)
@@ -132,23 +144,61 @@ async fn setup(client: &reqwest::Client, base: &str, rooms: usize, size: usize) 
                 .error_for_status()?
                 .json()
                 .await?;
-            for member in &members[1..] {
-                client
-                    .post(format!("{base}/api/v1/rooms/join"))
-                    .bearer_auth(&member.token)
-                    .json(&json!({"invite_code": room["invite_code"]}))
-                    .send()
-                    .await?
-                    .error_for_status()?;
-            }
-            Ok::<_, anyhow::Error>((room["id"].as_str().context("room id")?.to_owned(), members))
-        }))
-        .await;
-        for room in made {
-            out.push(room?);
-        }
-    }
-    Ok(out)
+            let id = room["id"].as_str().context("room id")?.to_owned();
+            let code = room["invite_code"].as_str().context("invite code")?.to_owned();
+            Ok::<_, anyhow::Error>((id, code))
+        })
+        .buffered(SETUP_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_>>()?;
+    let joins =
+        members_of.iter().zip(&created).flat_map(|(members, (_, code))| members[1..].iter().map(move |m| (m, code)));
+    futures::stream::iter(joins)
+        .map(|(member, code)| async move {
+            client
+                .post(format!("{base}/api/v1/rooms/join"))
+                .bearer_auth(&member.token)
+                .json(&json!({"invite_code": code}))
+                .send()
+                .await?
+                .error_for_status()?;
+            Ok::<_, anyhow::Error>(())
+        })
+        .buffer_unordered(SETUP_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<()>>()?;
+    Ok(created.into_iter().map(|(id, _)| id).zip(members_of).collect())
+}
+
+/// Opens one subscribed socket per member, many at a time; in the order of
+/// `family`'s members.
+async fn open_all(
+    client: &reqwest::Client,
+    base: &str,
+    family: &[(String, Vec<Session>)],
+    limit: usize,
+) -> Result<Vec<Socket>> {
+    let wanted = family.iter().flat_map(|(room, members)| members.iter().map(move |m| (room, m))).take(limit);
+    futures::stream::iter(wanted)
+        .map(|(room, member)| open_socket(client, base, &member.token, room))
+        .buffered(SETUP_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect()
+}
+
+/// The sender's timestamp in a delivered frame (`"message":"t=<nanos>"`),
+/// found without parsing the whole frame: the generator has one core for
+/// thousands of receivers.
+fn sent_at(frame: &str) -> Option<u128> {
+    let start = frame.find("\"t=")? + 3;
+    let digits = frame[start..].bytes().take_while(u8::is_ascii_digit).count();
+    frame[start..start + digits].parse().ok()
 }
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -191,33 +241,33 @@ async fn fanout(
     let family = setup(&client, &base, rooms, size).await?;
     eprintln!("set up {rooms} rooms of {size} in {:.1}s", started.elapsed().as_secs_f64());
 
-    let running = Arc::new(AtomicBool::new(true));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
     let received = Arc::new(AtomicU64::new(0));
-    let mut receivers = Vec::new();
-    for (room, members) in &family {
-        for member in members {
-            let socket = open_socket(&client, &base, &member.token, room).await?;
-            let running = running.clone();
-            let received = received.clone();
-            receivers.push(tokio::spawn(async move {
-                let mut socket = socket;
-                let mut latencies = Vec::new();
-                while running.load(Ordering::Relaxed) {
-                    let next = tokio::time::timeout(Duration::from_millis(500), socket.next()).await;
-                    let Ok(Some(Ok(Message::Text(text)))) = next else { continue };
-                    let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
-                    let sent = frame["activity"]["message"]
-                        .as_str()
-                        .and_then(|m| m.strip_prefix("t="))
-                        .and_then(|t| t.parse::<u128>().ok());
-                    if let Some(sent) = sent {
-                        latencies.push(((now_nanos().saturating_sub(sent)) / 1000) as u64);
-                        received.fetch_add(1, Ordering::Relaxed);
+    let sockets = open_all(&client, &base, &family, usize::MAX).await?;
+    let mut receivers = Vec::with_capacity(sockets.len());
+    for mut socket in sockets {
+        let mut stopped = stopped.clone();
+        let received = received.clone();
+        receivers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let next = tokio::select! {
+                    _ = stopped.changed() => break,
+                    next = socket.next() => next,
+                };
+                match next {
+                    Some(Ok(Message::Text(text))) => {
+                        if let Some(sent) = sent_at(&text) {
+                            latencies.push(((now_nanos().saturating_sub(sent)) / 1000) as u64);
+                            received.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
+                    Some(Ok(_)) => {}
+                    Some(Err(_)) | None => break,
                 }
-                latencies
-            }));
-        }
+            }
+            latencies
+        }));
     }
     eprintln!("{} sockets subscribed", receivers.len());
 
@@ -241,8 +291,9 @@ async fn fanout(
         let failures = failures.clone();
         let Ok(permit) = in_flight.clone().acquire_owned().await else { break };
         tokio::spawn(async move {
-            let body = json!({"action_type": "message", "message": format!("t={}", now_nanos())});
-            match client.post(url).bearer_auth(token).json(&body).send().await {
+            let body = format!(r#"{{"action_type":"message","message":"t={}"}}"#, now_nanos());
+            let request = client.post(url).bearer_auth(token).header("content-type", "application/json").body(body);
+            match request.send().await {
                 Ok(r) if r.status().is_success() => posts.fetch_add(1, Ordering::Relaxed),
                 _ => failures.fetch_add(1, Ordering::Relaxed),
             };
@@ -252,7 +303,7 @@ async fn fanout(
     let elapsed = measure_start.elapsed().as_secs_f64();
     // Let the last frames arrive, then stop the receivers.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    running.store(false, Ordering::Relaxed);
+    stop.send_replace(true);
     let cpu_after = server_pid.map(cpu_seconds).transpose()?;
     let mut all: Vec<u64> = Vec::new();
     for receiver in receivers {
@@ -289,23 +340,29 @@ async fn idle(base: String, connections: usize, server_pid: u32) -> Result<()> {
     let rooms = connections.div_ceil(5);
     let family = setup(&client, &base, rooms, 5).await?;
     let before = rss_kib(server_pid)?;
-    let mut sockets = Vec::with_capacity(connections);
-    'open: for (room, members) in &family {
-        for member in members {
-            if sockets.len() == connections {
-                break 'open;
-            }
-            sockets.push(open_socket(&client, &base, &member.token, room).await?);
-        }
-    }
+    // Half first, then the rest: the second half's growth is the marginal
+    // cost of a connection, free of whatever the allocator kept from setup.
+    let half = connections / 2;
+    let mut sockets = open_all(&client, &base, &family, half).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let middle = rss_kib(server_pid)?;
+    let rest: Vec<(String, Vec<Session>)> = family
+        .iter()
+        .flat_map(|(room, members)| members.iter().map(move |m| (room.clone(), m.token.clone())))
+        .skip(half)
+        .take(connections - half)
+        .map(|(room, token)| (room, vec![Session { token }]))
+        .collect();
+    sockets.extend(open_all(&client, &base, &rest, usize::MAX).await?);
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = rss_kib(server_pid)?;
     println!(
-        "{} idle subscribed sockets: server RSS {} KiB → {} KiB, {:.2} KiB per connection",
+        "{} idle subscribed sockets: server RSS {before} KiB → {middle} KiB at {half} → {after} KiB; \
+         {:.2} KiB per connection overall, {:.2} KiB per connection for the second {}",
         sockets.len(),
-        before,
-        after,
-        (after.saturating_sub(before)) as f64 / sockets.len() as f64
+        (after.saturating_sub(before)) as f64 / sockets.len() as f64,
+        (after.saturating_sub(middle)) as f64 / (sockets.len() - half).max(1) as f64,
+        sockets.len() - half,
     );
     Ok(())
 }
@@ -387,7 +444,9 @@ async fn appends(count: usize, concurrency: usize) -> Result<()> {
     Ok(())
 }
 
-#[tokio::main]
+// One thread: the generator is pinned to one core, and a second worker
+// thread would only add cross-thread wake-ups.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     match Cli::parse().mode {
         Mode::Fanout { base, rooms, room_size, rate, seconds, server_pid } => {

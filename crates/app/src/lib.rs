@@ -50,6 +50,9 @@ pub struct AppSettings {
     pub demo_catalog: usize,
     /// Recommendations and the trip planner.
     pub ai: recommendations::AiSettings,
+    /// Rooms with more members do not announce each presence transition
+    /// live (see [`realtime`]); their members read presence from the room.
+    pub presence_broadcast_max_members: u32,
 }
 
 /// Shared services, cheap to clone.
@@ -75,6 +78,7 @@ struct Inner {
     catalog_admins: Vec<String>,
     catalog: catalog::Catalog,
     recs: recommendations::Recs,
+    presence_broadcast_max_members: u32,
 }
 
 impl App {
@@ -146,6 +150,7 @@ impl App {
             catalog_admins: settings.catalog_admins.iter().map(|e| e.trim().to_lowercase()).collect(),
             catalog,
             recs,
+            presence_broadcast_max_members: settings.presence_broadcast_max_members,
         });
         realtime::spawn_presence_worker(Arc::downgrade(&inner), presence_rx);
         recommendations::spawn_workers(Arc::downgrade(&inner), rec_triggers, &ai_settings);

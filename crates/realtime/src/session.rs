@@ -184,7 +184,9 @@ impl SessionContext {
         let mut present: Vec<RoomId> = Vec::new();
         let mut bucket = TokenBucket::new(config.inbound_burst, config.inbound_rate_per_sec);
         let mut bad_frames = 0u32;
-        let mut idle_deadline = Instant::now() + config.idle_timeout;
+        // One boxed timer, reset on traffic: the session's future stays small
+        // while it waits, and an idle socket costs little memory.
+        let mut idle_timer = Box::pin(tokio::time::sleep(config.idle_timeout));
         let mut ping = tokio::time::interval_at(Instant::now() + config.ping_interval, config.ping_interval);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut command: Option<Command<'_>> = None;
@@ -197,14 +199,14 @@ impl SessionContext {
                 () = shutdown.cancelled() => break SessionEnd::Shutdown,
                 event = receiver.recv() => match event {
                     ConnectionEvent::Frames(frames) => {
-                        if let Err(end) = write_batch(&mut socket, frames, config.write_timeout).await {
+                        if let Err(end) = Box::pin(write_batch(&mut socket, frames, config.write_timeout)).await {
                             break end;
                         }
                     }
                     ConnectionEvent::SubscriptionEnded(room_id) => {
                         if let Some(index) = present.iter().position(|room| *room == room_id) {
                             present.swap_remove(index);
-                            self.leave_presence(room_id, user_id).await;
+                            Box::pin(self.leave_presence(room_id, user_id)).await;
                         }
                     }
                     ConnectionEvent::Overflow => break SessionEnd::Overflow,
@@ -212,12 +214,12 @@ impl SessionContext {
                 },
                 outcome = run_command(&mut command), if busy => {
                     command = None;
-                    idle_deadline = Instant::now() + config.idle_timeout;
+                    idle_timer.as_mut().reset(Instant::now() + config.idle_timeout);
                     if let Outcome::Subscribed(room_id) = outcome
                         && !present.contains(&room_id)
                     {
                         present.push(room_id);
-                        self.join_presence(room_id, user_id).await;
+                        Box::pin(self.join_presence(room_id, user_id)).await;
                     }
                 }
                 incoming = socket.next(), if !busy => {
@@ -226,7 +228,7 @@ impl SessionContext {
                         Some(Err(_)) => break SessionEnd::TransportError,
                         Some(Ok(message)) => message,
                     };
-                    idle_deadline = Instant::now() + config.idle_timeout;
+                    idle_timer.as_mut().reset(Instant::now() + config.idle_timeout);
                     if !bucket.take(Instant::now()) {
                         break SessionEnd::RateLimited;
                     }
@@ -249,7 +251,8 @@ impl SessionContext {
                     }
                     match ClientMessage::parse(text.as_str()) {
                         Ok(message) => {
-                            if let Some(end) = self.apply(message, &conn, user_id, &mut present, &mut command, &config).await {
+                            let applied = self.apply(message, &conn, user_id, &mut present, &mut command, &config);
+                            if let Some(end) = Box::pin(applied).await {
                                 break end;
                             }
                         }
@@ -263,11 +266,11 @@ impl SessionContext {
                     }
                 }
                 _ = ping.tick() => {
-                    if let Err(end) = write_one(&mut socket, Message::Ping(Bytes::new()), config.write_timeout).await {
+                    if let Err(end) = Box::pin(write_one(&mut socket, Message::Ping(Bytes::new()), config.write_timeout)).await {
                         break end;
                     }
                 }
-                () = tokio::time::sleep_until(idle_deadline), if !busy => break SessionEnd::IdleTimeout,
+                () = &mut idle_timer, if !busy => break SessionEnd::IdleTimeout,
             }
         };
 

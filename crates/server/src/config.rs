@@ -51,6 +51,8 @@ pub struct Config {
     pub recs_debounce_ms: u64,
     /// Period of the shared recommendation model rebuild.
     pub recs_model_refresh_secs: u64,
+    /// Rooms with more members do not announce each presence transition live.
+    pub presence_broadcast_max_members: u32,
 }
 
 /// An S3-compatible bucket; the keys are secrets, never printed.
@@ -100,6 +102,7 @@ impl Default for Config {
             llm_timeout_ms: 8000,
             climate_data: None,
             recs_debounce_ms: 2000,
+            presence_broadcast_max_members: 200,
             recs_model_refresh_secs: 300,
         }
     }
@@ -284,6 +287,12 @@ const SETTINGS: &[Setting] = &[
         key: "climate_data",
         help: "city climate JSON (michaelx/climate format) for climate inference; unset: built-in table",
         example: "\"/srv/familyroom/city-climate.json\"",
+    },
+    Setting {
+        env: "FAMILYROOM_PRESENCE_BROADCAST_MAX_MEMBERS",
+        key: "presence_broadcast_max_members",
+        help: "rooms with more members show presence in the room's detail only, not as live events",
+        example: "200",
     },
     Setting {
         env: "FAMILYROOM_RECS_DEBOUNCE_MS",
@@ -481,6 +490,9 @@ pub fn load(file: Option<&std::path::Path>, env: &BTreeMap<String, String>) -> R
     parsed!("FAMILYROOM_CLIMATE_DATA", config.climate_data, |v: &str| Ok::<_, String>(
         (!v.is_empty()).then(|| PathBuf::from(v))
     ));
+    parsed!("FAMILYROOM_PRESENCE_BROADCAST_MAX_MEMBERS", config.presence_broadcast_max_members, |v: &str| {
+        number(v, 0, 1_000_000)
+    });
     parsed!("FAMILYROOM_RECS_DEBOUNCE_MS", config.recs_debounce_ms, |v: &str| number(v, 1, 600_000));
     parsed!("FAMILYROOM_RECS_MODEL_REFRESH_SECS", config.recs_model_refresh_secs, |v: &str| number(v, 1, 86_400));
     if config.llm_url.is_some() != config.llm_model.is_some() {

@@ -59,6 +59,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
             catalog_admins: config.catalog_admins.clone(),
             data_dir: Some(config.data_dir.clone()),
             demo_catalog: config.demo_catalog as usize,
+            presence_broadcast_max_members: config.presence_broadcast_max_members,
             ai: app::recommendations::AiSettings {
                 llm: match (&config.llm_url, &config.llm_model) {
                     (Some(url), Some(model)) => Some(ai::llm::LlmConfig {

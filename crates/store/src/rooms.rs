@@ -141,6 +141,7 @@ pub trait Rooms {
 
     async fn get_member(&self, room: RoomId, user: UserId) -> Result<Option<MemberRecord>, StoreError>;
     async fn list_members(&self, room: RoomId) -> Result<Vec<MemberRecord>, StoreError>;
+    async fn count_members(&self, room: RoomId) -> Result<i64, StoreError>;
     /// Changes a role and appends the activity describing it, in one transaction.
     async fn set_role(
         &self,

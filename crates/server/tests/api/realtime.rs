@@ -169,6 +169,32 @@ async fn presence_counts_two_tabs_as_one_and_typing_and_viewing_reach_the_room()
 }
 
 #[tokio::test]
+async fn a_room_above_the_presence_limit_shows_presence_in_its_detail_but_announces_no_transition() {
+    let app = TestApp::spawn_with(|config| config.presence_broadcast_max_members = 2).await;
+    let (big_room, users) = app.family(&["Asha", "Ravi", "Meera"]).await;
+    let (small_room, code) = app.create_room(&users[0], "Just us").await;
+    app.join(&users[1], &code).await;
+    let mut asha = WsClient::connect(&app, &users[0]).await;
+    asha.subscribe(&big_room, None).await;
+    asha.subscribe(&small_room, None).await;
+
+    // Ravi comes online in the big room first, then in the small one. One
+    // worker handles transitions in order, so a frame about the big room
+    // would reach Asha's socket before the small room's.
+    let mut ravi = WsClient::connect(&app, &users[1]).await;
+    ravi.subscribe(&big_room, None).await;
+    ravi.subscribe(&small_room, None).await;
+    let first = asha.next_presence_of(&users[1].id).await;
+    assert_eq!(first["room_id"], small_room.as_str(), "no transition is announced in the big room: {first}");
+    assert_eq!(first["is_online"], true);
+
+    let detail: Value =
+        app.get(&format!("/api/v1/rooms/{big_room}"), Some(&users[0].access_token)).await.json().await.unwrap();
+    let member = detail["members"].as_array().unwrap().iter().find(|m| m["user_id"] == users[1].id.as_str()).unwrap();
+    assert_eq!(member["is_online"], true, "the big room's detail still shows who is online");
+}
+
+#[tokio::test]
 async fn bad_frames_get_error_frames_and_oversized_ones_a_close() {
     let app = TestApp::spawn().await;
     let user = app.register("Asha").await;

@@ -385,6 +385,14 @@ impl Rooms for BackendStore {
         rows.into_iter().map(MemberRecord::try_from).collect()
     }
 
+    async fn count_members(&self, room: RoomId) -> Result<i64, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM room_members WHERE room_id = $1")
+            .bind(room.0)
+            .fetch_one(self.reader())
+            .await?;
+        Ok(count)
+    }
+
     async fn set_role(
         &self,
         room: RoomId,
