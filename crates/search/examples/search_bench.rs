@@ -1,6 +1,7 @@
 //! Indexes N synthetic products in a temporary directory and reports index
-//! time, size on disk, and latency percentiles of searches with two filters,
-//! all facets and a sort.
+//! time, size on disk, the memory of the facet bitsets, and latency
+//! percentiles of searches with two filters, all facets and a sort, and of
+//! text searches with one filter.
 //!
 //! `cargo run --release -p search --example search_bench -- 100000 [searches]`
 
@@ -286,6 +287,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         count as f64 / indexed.as_secs_f64(),
         dir_size(&path) as f64 / 1e6
     );
+    println!("facet bitsets in memory: {:.1} MB", index.facet_memory_bytes() as f64 / 1e6);
     measure(&index, "two filters + facets + sort", searches, filtered_query)?;
     measure(&index, "text + filter + facets, relevance", searches, text_query)?;
 
@@ -296,6 +298,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         start.elapsed().as_secs_f64(),
         dir_size(&path) as f64 / 1e6
     );
+    println!("facet bitsets in memory: {:.1} MB", index.facet_memory_bytes() as f64 / 1e6);
     measure(&index, "two filters + facets + sort (merged)", searches, filtered_query)?;
     measure(&index, "text + filter + facets, relevance (merged)", searches, text_query)?;
     Ok(())

@@ -1,32 +1,36 @@
-//! One pass over the matching documents that yields a whole page: the total,
-//! every facet's counts under the other filters, and the top `limit` items
-//! after the cursor. It reads only fast-field columns (term ordinals and
-//! numbers), never stored documents.
+//! Collects a whole page: the total, every facet's counts under the other
+//! filters (disjunctive faceting), and the top `limit` items after the
+//! cursor.
 //!
-//! The query handed to tantivy is a superset: it keeps documents that fail
-//! at most one facet filter, because those still count for the facet of the
-//! filter they fail. This collector decides membership itself from the
-//! columns, and must agree exactly with the filter terms built in `plan`.
+//! tantivy runs only the part of the query that needs the inverted index
+//! (text and the rating range); without it, no document is visited at all.
+//! The facet filters are bitsets from the segment's [`SegmentFacets`]: the
+//! full matches are the base set AND every filter, and each facet counts
+//! over the base set AND every filter but its own. Only the full matches are
+//! then read one by one, to rank them; with relevance and text they are
+//! ranked as tantivy scores them.
 
-use std::collections::{BinaryHeap, HashMap};
+use std::borrow::Cow;
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, ColumnValues, StrColumn};
+use tantivy::columnar::ColumnValues;
+use tantivy::query::Weight;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, TantivyError};
 
+use crate::bitset::Bits;
 use crate::cursor::Position;
+use crate::facet_index::{DIMS, FacetCache, SegmentFacets};
 use crate::query::{PRICE_BUCKETS_MINOR, Sort};
-use crate::schema::{
-    self, Analyzers, F_BRAND, F_CATEGORY, F_COLOUR, F_CREATED, F_DISCOUNT, F_GENDER, F_ID_HI, F_ID_LO, F_PRICE,
-    F_RATING, F_SIZE,
-};
+use crate::schema::{Analyzers, F_BRAND, F_CATEGORY, F_COLOUR, F_GENDER, F_SIZE};
 
 /// The keyword facets, in the order of [`Plan::keyword_filters`]. The price
 /// facet is dimension [`PRICE_DIM`].
 pub(crate) const KEYWORD_FIELDS: [&str; 5] = [F_BRAND, F_CATEGORY, F_GENDER, F_COLOUR, F_SIZE];
-const SIZE_DIM: usize = 4;
-const PRICE_DIM: usize = 5;
+/// The only multi-valued keyword facet.
+pub(crate) const SIZE_DIM: usize = 4;
+pub(crate) const PRICE_DIM: usize = 5;
 
 /// What the collector must decide, already normalised by `plan`.
 #[derive(Debug, Clone)]
@@ -35,6 +39,9 @@ pub(crate) struct Plan {
     pub keyword_filters: [Option<Vec<String>>; 5],
     /// Inclusive price bounds in minor units, when the price filter is on.
     pub price: Option<(i64, i64)>,
+    /// Whether the tantivy query restricts the documents (text or rating);
+    /// without it every live document is a candidate and tantivy is not run.
+    pub restricted: bool,
     pub sort: Sort,
     /// Relevance with text: the tantivy score is the sort key.
     pub scored: bool,
@@ -52,13 +59,15 @@ pub(crate) struct PageFruit {
     pub total: u64,
     /// Full matches strictly after the cursor (or all, without one).
     pub after_cursor: u64,
-    pub keyword_counts: [HashMap<String, u64>; 5],
+    /// Per keyword facet, nonzero counts by value, one entry per value.
+    pub keyword_counts: [Vec<(Arc<str>, u64)>; 5],
     pub price_counts: [u64; PRICE_BUCKETS_MINOR.len()],
 }
 
 pub(crate) struct PageCollector {
     pub plan: Arc<Plan>,
     pub analyzers: Arc<Analyzers>,
+    pub facets: Arc<FacetCache>,
 }
 
 impl Collector for PageCollector {
@@ -66,62 +75,79 @@ impl Collector for PageCollector {
     type Child = PageSegmentCollector;
 
     fn for_segment(&self, _segment_local_id: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let fast = segment.fast_fields();
-        let mut keyword = Vec::with_capacity(KEYWORD_FIELDS.len());
-        for (dim, name) in KEYWORD_FIELDS.iter().enumerate() {
-            let column = fast.str(name)?;
-            let accepted = match (&self.plan.keyword_filters[dim], &column) {
-                (Some(values), Some(column)) => Some(accepted_ordinals(column, values, &self.analyzers)?),
-                // The filter is on but no document of the segment has the field.
-                (Some(_), None) => Some(Vec::new()),
-                (None, _) => None,
-            };
-            let counts = vec![0u32; column.as_ref().map_or(0, |c| c.num_terms())];
-            keyword.push(KeywordColumn { ords: column.as_ref().map(|c| c.ords().clone()), column, accepted, counts });
+        let facets = self.facets.get(segment, &self.analyzers)?;
+        let mut filters: [Option<Bits>; DIMS] = Default::default();
+        for (dim, values) in self.plan.keyword_filters.iter().enumerate() {
+            filters[dim] = values.as_ref().map(|values| facets.keyword_filter(dim, values));
         }
-        let keyword: [KeywordColumn; 5] =
-            keyword.try_into().map_err(|_| TantivyError::InternalError("keyword facet count".into()))?;
+        filters[PRICE_DIM] = self.plan.price.map(|(low, high)| facets.price_filter(low, high));
+        // Only a scored search needs it up front: it ranks while tantivy
+        // scores.
+        let all =
+            if self.plan.scored { intersection(None, filters.iter().flatten()).map(Cow::into_owned) } else { None };
+        let base = if self.plan.restricted {
+            Base::Matched(Bits::empty(facets.max_doc()))
+        } else {
+            match facets.alive(segment) {
+                Some(alive) => Base::Alive(alive),
+                None => Base::All,
+            }
+        };
 
-        let price_column = fast.i64(F_PRICE)?;
-        let price = price_column.clone().first_or_default_col(0);
+        let columns = facets.columns();
         let key = match (self.plan.sort, self.plan.scored) {
             (Sort::Relevance, true) => SortKey::Score,
             (Sort::Relevance, false) => SortKey::Constant,
-            (Sort::PriceAsc, _) => SortKey::Ascending(price.clone()),
-            (Sort::PriceDesc, _) => SortKey::Descending(price.clone()),
-            (Sort::Rating, _) => SortKey::Descending(fast.i64(F_RATING)?.first_or_default_col(schema::NO_RATING)),
-            (Sort::Newest, _) => SortKey::Descending(fast.i64(F_CREATED)?.first_or_default_col(i64::MIN)),
-            (Sort::Discount, _) => SortKey::DescendingU64(fast.u64(F_DISCOUNT)?.first_or_default_col(0)),
+            (Sort::PriceAsc, _) => SortKey::Ascending(columns.price.clone()),
+            (Sort::PriceDesc, _) => SortKey::Descending(columns.price.clone()),
+            (Sort::Rating, _) => SortKey::Descending(columns.rating.clone()),
+            (Sort::Newest, _) => SortKey::Descending(columns.created.clone()),
+            (Sort::Discount, _) => SortKey::DescendingU64(columns.discount.clone()),
         };
-        let active = self
-            .plan
-            .keyword_filters
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.is_some())
-            .fold(0u8, |mask, (dim, _)| mask | (1 << dim))
-            | if self.plan.price.is_some() { 1 << PRICE_DIM } else { 0 };
-
-        Ok(PageSegmentCollector {
-            keyword,
-            price,
-            price_column,
-            price_filter: self.plan.price,
-            price_counts: [0; PRICE_BUCKETS_MINOR.len()],
+        let ranking = Ranking {
             key,
-            id_hi: fast.u64(F_ID_HI)?.first_or_default_col(0),
-            id_lo: fast.u64(F_ID_LO)?.first_or_default_col(0),
+            id_hi: columns.id_hi.clone(),
+            id_lo: columns.id_lo.clone(),
             after: self.plan.after,
             limit: self.plan.limit,
             heap: BinaryHeap::with_capacity(self.plan.limit + 1),
-            total: 0,
             after_cursor: 0,
-            active,
-        })
+        };
+        Ok(PageSegmentCollector { facets, filters, all, base, scored: self.plan.scored, ranking })
     }
 
     fn requires_scoring(&self) -> bool {
         self.plan.scored
+    }
+
+    /// As tantivy's own, except that an unrestricted query is not run at
+    /// all: the candidates are then the live documents, known as a bitset.
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment_ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFruit> {
+        let mut child = self.for_segment(segment_ord, reader)?;
+        if self.plan.restricted {
+            let alive = reader.alive_bitset();
+            if self.plan.scored {
+                weight.for_each(reader, &mut |doc, score| {
+                    if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                        child.collect(doc, score);
+                    }
+                })?;
+            } else {
+                weight.for_each_no_score(reader, &mut |docs| {
+                    for doc in docs {
+                        if alive.is_none_or(|alive| alive.is_alive(*doc)) {
+                            child.collect(*doc, 0.0);
+                        }
+                    }
+                })?;
+            }
+        }
+        Ok(child.harvest())
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<PageFruit> {
@@ -133,13 +159,23 @@ impl Collector for PageCollector {
             page.total += fruit.total;
             page.after_cursor += fruit.after_cursor;
             for (merged, counts) in page.keyword_counts.iter_mut().zip(fruit.keyword_counts) {
-                for (value, count) in counts {
-                    *merged.entry(value).or_insert(0) += count;
-                }
+                merged.extend(counts);
             }
             for (merged, count) in page.price_counts.iter_mut().zip(fruit.price_counts) {
                 *merged += count;
             }
+        }
+        // Segments have their own dictionaries: add up equal values. The
+        // cache interns values, so equal values are the same pointer.
+        for counts in &mut page.keyword_counts {
+            counts.sort_unstable_by_key(|(value, _)| Arc::as_ptr(value).cast::<u8>() as usize);
+            counts.dedup_by(|next, kept| {
+                let same = Arc::ptr_eq(&next.0, &kept.0);
+                if same {
+                    kept.1 += next.1;
+                }
+                same
+            });
         }
         items.sort_unstable();
         items.truncate(self.plan.limit);
@@ -148,40 +184,45 @@ impl Collector for PageCollector {
     }
 }
 
-/// Marks the dictionary ordinals of `column` whose folded value is one of
-/// `values`. Folding each dictionary entry (rather than looking the filter
-/// value up directly) is what lets `Nike`, `NIKE` and `nike` all pass.
-fn accepted_ordinals(column: &StrColumn, values: &[String], analyzers: &Analyzers) -> tantivy::Result<Vec<bool>> {
-    let mut accepted = vec![false; column.num_terms()];
-    let mut stream = column.dictionary().stream()?;
-    while stream.advance() {
-        let Ok(text) = std::str::from_utf8(stream.key()) else {
-            continue;
-        };
-        // Plain ASCII folds to its lower case; skip the analyzer for it.
-        let pass = if text.is_ascii() {
-            values.iter().any(|v| v.eq_ignore_ascii_case(text.trim()))
-        } else {
-            values.contains(&analyzers.keyword(text))
-        };
-        if pass && let Some(slot) = usize::try_from(stream.term_ord()).ok().and_then(|ord| accepted.get_mut(ord)) {
-            *slot = true;
-        }
+/// The members of `base` (every document when `None`) and of every set of
+/// `sets`, borrowed when that is one set; `None` for "every document".
+fn intersection<'a>(base: Option<&'a Bits>, sets: impl IntoIterator<Item = &'a Bits>) -> Option<Cow<'a, Bits>> {
+    let mut sets = base.into_iter().chain(sets);
+    let first = sets.next()?;
+    let mut out: Cow<'a, Bits> = Cow::Borrowed(first);
+    for set in sets {
+        out = Cow::Owned(match out {
+            Cow::Borrowed(only) => Bits::and(only, set),
+            Cow::Owned(mut out) => {
+                out.intersect_with(set);
+                out
+            }
+        });
     }
-    Ok(accepted)
+    Some(out)
 }
 
 pub(crate) fn price_bucket(price: i64) -> usize {
     PRICE_BUCKETS_MINOR.iter().rposition(|lower| price >= *lower).unwrap_or(0)
 }
 
-struct KeywordColumn {
-    column: Option<StrColumn>,
-    ords: Option<Column<u64>>,
-    /// Per dictionary ordinal, whether it passes this facet's filter; `None`
-    /// when the filter is off.
-    accepted: Option<Vec<bool>>,
-    counts: Vec<u32>,
+/// The candidates of a segment: the documents tantivy matched, or every live
+/// document when the query is unrestricted.
+enum Base {
+    Matched(Bits),
+    Alive(Arc<Bits>),
+    /// Every document: the segment has no deletes.
+    All,
+}
+
+impl Base {
+    fn bits(&self) -> Option<&Bits> {
+        match self {
+            Self::Matched(bits) => Some(bits),
+            Self::Alive(bits) => Some(bits),
+            Self::All => None,
+        }
+    }
 }
 
 enum SortKey {
@@ -218,16 +259,24 @@ pub(crate) struct SegmentPage {
     items: Vec<Position>,
     total: u64,
     after_cursor: u64,
-    keyword_counts: [HashMap<String, u64>; 5],
+    keyword_counts: [Vec<(Arc<str>, u64)>; 5],
     price_counts: [u64; PRICE_BUCKETS_MINOR.len()],
 }
 
 pub(crate) struct PageSegmentCollector {
-    keyword: [KeywordColumn; 5],
-    price: Arc<dyn ColumnValues<i64>>,
-    price_column: Column<i64>,
-    price_filter: Option<(i64, i64)>,
-    price_counts: [u64; PRICE_BUCKETS_MINOR.len()],
+    facets: Arc<SegmentFacets>,
+    /// Per facet dimension, the documents passing its filter when it is on.
+    filters: [Option<Bits>; DIMS],
+    /// For a scored search, the documents passing every filter; `None`
+    /// without filters or scores.
+    all: Option<Bits>,
+    base: Base,
+    scored: bool,
+    ranking: Ranking,
+}
+
+/// The top `limit` after the cursor, and how many full matches follow it.
+struct Ranking {
     key: SortKey,
     id_hi: Arc<dyn ColumnValues<u64>>,
     id_lo: Arc<dyn ColumnValues<u64>>,
@@ -235,13 +284,10 @@ pub(crate) struct PageSegmentCollector {
     limit: usize,
     /// The best `limit` items seen so far; the worst on top.
     heap: BinaryHeap<Position>,
-    total: u64,
     after_cursor: u64,
-    /// Bit per facet dimension whose filter is on.
-    active: u8,
 }
 
-impl PageSegmentCollector {
+impl Ranking {
     #[inline]
     fn id(&self, doc: DocId) -> u128 {
         (u128::from(self.id_hi.get_val(doc)) << 64) | u128::from(self.id_lo.get_val(doc))
@@ -281,136 +327,66 @@ impl PageSegmentCollector {
 impl SegmentCollector for PageSegmentCollector {
     type Fruit = SegmentFruit;
 
+    /// Only called for a restricted query, with live documents.
     fn collect(&mut self, doc: DocId, score: Score) {
-        let mut ords = [None; SIZE_DIM];
-        for (dim, slot) in ords.iter_mut().enumerate() {
-            *slot = self.keyword[dim].ords.as_ref().and_then(|c| c.first(doc));
+        if let Base::Matched(matched) = &mut self.base {
+            matched.insert(doc);
         }
-        let price = self.price.get_val(doc);
-        self.process(doc, score, ords, price);
+        // Scores exist only now: rank the full matches as they come.
+        if self.scored && self.all.as_ref().is_none_or(|all| all.contains(doc)) {
+            self.ranking.rank(doc, score);
+        }
     }
 
-    /// Without scores tantivy hands over blocks of documents; reading each
-    /// column for the whole block at once is markedly faster than per
-    /// document.
     fn collect_block(&mut self, docs: &[DocId]) {
-        const BLOCK: usize = tantivy::COLLECT_BLOCK_BUFFER_LEN;
-        for docs in docs.chunks(BLOCK) {
-            let mut ords = [[None; BLOCK]; SIZE_DIM];
-            for (dim, out) in ords.iter_mut().enumerate() {
-                if let Some(column) = &self.keyword[dim].ords {
-                    column.first_vals(docs, &mut out[..docs.len()]);
-                }
-            }
-            let mut prices = [None; BLOCK];
-            self.price_column.first_vals(docs, &mut prices[..docs.len()]);
-            for (i, doc) in docs.iter().enumerate() {
-                let doc_ords = [ords[0][i], ords[1][i], ords[2][i], ords[3][i]];
-                self.process(*doc, 0.0, doc_ords, prices[i].unwrap_or(0));
-            }
+        if let Base::Matched(matched) = &mut self.base {
+            matched.insert_all(docs);
         }
     }
 
     fn harvest(self) -> SegmentFruit {
-        self.harvest_counts()
-    }
-}
-
-impl PageSegmentCollector {
-    /// `ords` are the single-valued keyword ordinals of `doc`, read once for
-    /// both the filters and the counts.
-    #[inline]
-    fn process(&mut self, doc: DocId, score: Score, ords: [Option<u64>; SIZE_DIM], price: i64) {
-        let mut failed = 0u8;
-        for (dim, ord) in ords.iter().enumerate() {
-            let facet = &self.keyword[dim];
-            if let Some(accepted) = &facet.accepted {
-                let ord = *ord;
-                let pass = ord.and_then(|o| accepted.get(o as usize).copied()).unwrap_or(false);
-                if !pass {
-                    failed |= 1 << dim;
-                }
-            }
-        }
-        let sizes = &self.keyword[SIZE_DIM];
-        if let (Some(accepted), Some(column)) = (&sizes.accepted, &sizes.column) {
-            let pass = column.term_ords(doc).any(|o| accepted.get(o as usize).copied().unwrap_or(false));
-            if !pass {
-                failed |= 1 << SIZE_DIM;
-            }
-        } else if sizes.accepted.is_some() {
-            failed |= 1 << SIZE_DIM;
-        }
-        if let Some((low, high)) = self.price_filter
-            && (price < low || price > high)
-        {
-            failed |= 1 << PRICE_DIM;
-        }
-        debug_assert_eq!(failed & !self.active, 0);
-        if failed.count_ones() > 1 {
-            return;
+        let Self { facets, filters, all: _, base, scored, mut ranking } = self;
+        let max_doc = facets.max_doc();
+        let base = base.bits();
+        let everything = || Cow::Owned(Bits::full(max_doc));
+        let full = intersection(base, filters.iter().flatten()).unwrap_or_else(everything);
+        if !scored {
+            full.for_each(|doc| ranking.rank(doc, 0.0));
         }
 
-        // A facet counts the document when every other dimension passes.
-        let counts_for = |dim: usize| failed & !(1u8 << dim) == 0;
-        for (dim, ord) in ords.iter().enumerate() {
-            if let Some(ord) = ord
-                && counts_for(dim)
-                && let Some(count) = self.keyword[dim].counts.get_mut(*ord as usize)
-            {
-                *count += 1;
-            }
-        }
-        if counts_for(SIZE_DIM) {
-            let sizes = &mut self.keyword[SIZE_DIM];
-            if let Some(column) = &sizes.column {
-                for ord in column.term_ords(doc) {
-                    if let Some(count) = sizes.counts.get_mut(ord as usize) {
-                        *count += 1;
-                    }
-                }
-            }
-        }
-        if counts_for(PRICE_DIM) {
-            self.price_counts[price_bucket(price)] += 1;
-        }
-
-        if failed == 0 {
-            self.total += 1;
-            self.rank(doc, score);
-        }
-    }
-
-    fn harvest_counts(self) -> SegmentFruit {
-        let mut keyword_counts: [HashMap<String, u64>; 5] = Default::default();
-        for (facet, out) in self.keyword.iter().zip(keyword_counts.iter_mut()) {
-            let Some(column) = &facet.column else { continue };
-            if facet.counts.iter().all(|count| *count == 0) {
+        let mut counts: [Vec<u32>; DIMS] = std::array::from_fn(|dim| vec![0; facets.num_values(dim)]);
+        for (dim, counts) in counts.iter_mut().enumerate() {
+            if counts.is_empty() {
                 continue;
             }
-            let nonzero: Vec<(u64, u32)> = facet
-                .counts
-                .iter()
-                .enumerate()
-                .filter(|(_, count)| **count > 0)
-                .map(|(ord, count)| (ord as u64, *count))
-                .collect();
-            let mut counts = nonzero.iter().map(|(_, c)| *c);
-            column
-                .dictionary()
-                .sorted_ords_to_term_cb(nonzero.iter().map(|(ord, _)| *ord), |bytes| {
-                    let count = counts.next().unwrap_or(0);
-                    out.insert(String::from_utf8_lossy(bytes).into_owned(), u64::from(count));
-                    Ok(())
-                })
-                .map_err(|e| e.to_string())?;
+            if filters[dim].is_none() {
+                facets.count(dim, &full, counts);
+                continue;
+            }
+            // This facet's own filter is left out.
+            let others = filters.iter().enumerate().filter(|(other, _)| *other != dim).filter_map(|(_, f)| f.as_ref());
+            let counted = intersection(base, others).unwrap_or_else(everything);
+            facets.count(dim, &counted, counts);
+        }
+
+        let mut keyword_counts: [Vec<(Arc<str>, u64)>; 5] = Default::default();
+        for (dim, out) in keyword_counts.iter_mut().enumerate() {
+            for (ord, count) in counts[dim].iter().enumerate().filter(|(_, count)| **count > 0) {
+                if let Some(value) = facets.shown(dim, ord) {
+                    out.push((value.clone(), u64::from(*count)));
+                }
+            }
+        }
+        let mut price_counts = [0u64; PRICE_BUCKETS_MINOR.len()];
+        for (out, count) in price_counts.iter_mut().zip(&counts[PRICE_DIM]) {
+            *out = u64::from(*count);
         }
         Ok(SegmentPage {
-            items: self.heap.into_vec(),
-            total: self.total,
-            after_cursor: self.after_cursor,
+            items: ranking.heap.into_vec(),
+            total: full.count(),
+            after_cursor: ranking.after_cursor,
             keyword_counts,
-            price_counts: self.price_counts,
+            price_counts,
         })
     }
 }

@@ -1,7 +1,8 @@
 //! [`ProductIndex`]: the tantivy index of the catalog, its single writer and
-//! its reader. It owns writing, committing and reloading, and runs searches
-//! and suggestions; it never reads the database, which stays the source of
-//! truth: the index can always be rebuilt from it.
+//! its reader. It owns writing, committing and reloading (which warms the
+//! facet bitsets of the new segments), and runs searches and suggestions; it
+//! never reads the database, which stays the source of truth: the index can
+//! always be rebuilt from it.
 //!
 //! All methods block (tantivy is synchronous and CPU-bound); async callers
 //! run them on a blocking thread.
@@ -19,6 +20,7 @@ use uuid::Uuid;
 use crate::collector::{PageCollector, PageFruit};
 use crate::cursor::{self, Position};
 use crate::error::SearchError;
+use crate::facet_index::FacetCache;
 use crate::plan;
 use crate::query::{FACET_TOP, FacetCount, Facets, PRICE_BUCKETS_MINOR, PriceBucket, SearchPage, SearchQuery};
 use crate::schema::{self, Analyzers, Fields};
@@ -46,6 +48,9 @@ pub struct ProductIndex {
     writer: Mutex<IndexWriter<TantivyDocument>>,
     fields: Fields,
     analyzers: Arc<Analyzers>,
+    /// Facet bitsets of the live segments; warmed whenever the reader
+    /// reloads, which only this type does.
+    facets: Arc<FacetCache>,
 }
 
 impl std::fmt::Debug for ProductIndex {
@@ -101,7 +106,29 @@ impl ProductIndex {
         // Reloads happen in `commit`, so that a commit is visible as soon as
         // it returns; a timed policy would leave a window.
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { index, reader, writer: Mutex::new(writer), fields, analyzers: Arc::new(Analyzers::new()) })
+        let this = Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            analyzers: Arc::new(Analyzers::new()),
+            facets: Arc::new(FacetCache::default()),
+        };
+        this.warm_facets()?;
+        Ok(this)
+    }
+
+    /// Reloads the reader to the last commit and builds the facet bitsets of
+    /// its new segments (dropping those of the segments gone), so that the
+    /// first searches after a commit do not pay for them.
+    fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        self.warm_facets()
+    }
+
+    fn warm_facets(&self) -> Result<(), SearchError> {
+        self.facets.warm(&self.reader.searcher(), &self.analyzers)?;
+        Ok(())
     }
 
     /// Adds the products, replacing any indexed product with the same id.
@@ -128,7 +155,7 @@ impl ProductIndex {
     pub fn commit(&self) -> Result<(), SearchError> {
         let mut writer = self.writer.lock();
         writer.commit()?;
-        self.reader.reload()?;
+        self.reload()?;
         Ok(())
     }
 
@@ -151,7 +178,7 @@ impl ProductIndex {
         match filled {
             Ok(count) => {
                 writer.commit()?;
-                self.reader.reload()?;
+                self.reload()?;
                 Ok(count)
             }
             Err(error) => {
@@ -175,7 +202,8 @@ impl ProductIndex {
     pub fn search(&self, query: &SearchQuery) -> Result<SearchPage, SearchError> {
         let prepared = plan::prepare(query, &self.fields, &self.analyzers)?;
         let plan = Arc::new(prepared.plan);
-        let collector = PageCollector { plan: plan.clone(), analyzers: self.analyzers.clone() };
+        let collector =
+            PageCollector { plan: plan.clone(), analyzers: self.analyzers.clone(), facets: self.facets.clone() };
         let searcher = self.reader.searcher();
         let fruit = searcher.search(prepared.query.as_ref(), &collector)?;
         Ok(page_from(fruit, &plan))
@@ -194,6 +222,13 @@ impl ProductIndex {
         Ok(space.total().get_bytes())
     }
 
+    /// Bytes of memory held by the facet bitsets of the live segments (kept
+    /// beside the index, rebuilt from it after each commit that changes
+    /// segments).
+    pub fn facet_memory_bytes(&self) -> u64 {
+        self.facets.heap_bytes() as u64
+    }
+
     /// Waits for background segment merges to finish and merges everything
     /// into as few segments as possible. For benchmarks and after a rebuild
     /// when searches matter more than the time it takes.
@@ -204,7 +239,7 @@ impl ProductIndex {
             writer.merge(&segments).wait().map_err(|e| SearchError::Index(e.to_string()))?;
         }
         writer.commit()?;
-        self.reader.reload()?;
+        self.reload()?;
         Ok(())
     }
 }
@@ -230,9 +265,61 @@ fn page_from(fruit: PageFruit, plan: &crate::collector::Plan) -> SearchPage {
     SearchPage { ids, total: fruit.total, next_cursor, facets: Facets { brand, category, gender, colour, size, price } }
 }
 
-fn top_values(counts: std::collections::HashMap<String, u64>) -> Vec<FacetCount> {
-    let mut values: Vec<FacetCount> = counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
-    values.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    values.truncate(FACET_TOP);
-    values
+fn top_values(counts: Vec<(Arc<str>, u64)>) -> Vec<FacetCount> {
+    let mut counts = counts;
+    counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    counts.truncate(FACET_TOP);
+    counts.into_iter().map(|(value, count)| FacetCount { value: value.to_string(), count }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::money::Money;
+    use domain::product::ProductMetadata;
+    use time::OffsetDateTime;
+
+    use super::*;
+
+    fn product(n: u128) -> Product {
+        Product {
+            id: ProductId(Uuid::from_u128(n)),
+            sku: format!("SKU-{n}"),
+            title: "Plain Shirt".to_owned(),
+            brand: "Generic".to_owned(),
+            category: "Shirts".to_owned(),
+            price: Money::inr(10_000),
+            original_price: Money::inr(10_000),
+            images: Vec::new(),
+            description: String::new(),
+            rating: None,
+            reviews: 0,
+            metadata: ProductMetadata::default(),
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            updated_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    fn live_segments(index: &ProductIndex) -> usize {
+        index.reader.searcher().segment_readers().len()
+    }
+
+    #[test]
+    fn the_facet_cache_holds_exactly_the_live_segments() {
+        let index = ProductIndex::in_ram().unwrap();
+        for batch in 0..3u128 {
+            index.upsert(&[product(batch * 2), product(batch * 2 + 1)]).unwrap();
+            index.commit().unwrap();
+        }
+        assert!(live_segments(&index) >= 1);
+        assert_eq!(index.facets.len(), live_segments(&index));
+        assert!(index.facet_memory_bytes() > 0);
+
+        index.optimize().unwrap();
+        assert_eq!(live_segments(&index), 1);
+        assert_eq!(index.facets.len(), 1);
+
+        index.clear_and_rebuild(Vec::new()).unwrap();
+        assert_eq!(index.facets.len(), live_segments(&index));
+        assert_eq!(index.search(&SearchQuery::default()).unwrap().total, 0);
+    }
 }

@@ -5,9 +5,11 @@
 //! the layers above. The index is derived data: the store is the source of
 //! truth and [`ProductIndex::clear_and_rebuild`] recreates it.
 
+mod bitset;
 mod collector;
 mod cursor;
 mod error;
+mod facet_index;
 mod index;
 mod plan;
 mod query;

@@ -1,6 +1,7 @@
 //! Turns a validated [`SearchQuery`] into a tantivy query built term by term
-//! (never through a query parser, so user text is never syntax), the
-//! collector's [`Plan`], and the query fingerprint that binds cursors.
+//! (never through a query parser, so user text is never syntax) for the text
+//! and rating conditions, the collector's [`Plan`] holding the facet
+//! filters, and the query fingerprint that binds cursors.
 
 use std::ops::Bound;
 
@@ -8,7 +9,7 @@ use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Query, RangeQuery, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 
 use crate::collector::Plan;
 use crate::cursor::{self, Fingerprint};
@@ -54,7 +55,6 @@ pub(crate) fn prepare(query: &SearchQuery, fields: &Fields, analyzers: &Analyzer
         fold_all(&query.colour),
         fold_all(&query.size),
     ];
-    let keyword_fields = [fields.brand, fields.category, fields.gender, fields.colour, fields.size];
     let price = match (query.min_price_minor, query.max_price_minor) {
         (None, None) => None,
         (low, high) => Some((low.unwrap_or(i64::MIN), high.unwrap_or(i64::MAX))),
@@ -94,26 +94,12 @@ pub(crate) fn prepare(query: &SearchQuery, fields: &Fields, analyzers: &Analyzer
         required
             .push(filter(RangeQuery::new(Bound::Included(Term::from_field_i64(fields.rating, min)), Bound::Unbounded)));
     }
-    let mut facet_filters: Vec<Box<dyn Query>> = Vec::new();
-    for (values, field) in keyword_values.iter().zip(keyword_fields) {
-        if !values.is_empty() {
-            facet_filters.push(filter(any_term(field, values)));
-        }
-    }
-    if let Some((low, high)) = price {
-        facet_filters.push(filter(RangeQuery::new(
-            Bound::Included(Term::from_field_i64(fields.price, low)),
-            Bound::Included(Term::from_field_i64(fields.price, high)),
-        )));
-    }
-    // Documents failing exactly one facet filter still count in that facet,
-    // so the query keeps those failing at most one; with a single facet
-    // filter that is every document, and the filter is left to the collector.
-    if facet_filters.len() >= 2 {
-        let at_least = facet_filters.len() - 1;
-        required.push(Box::new(BooleanQuery::union_with_minimum_required_clauses(facet_filters, at_least)));
-    }
+    // The facet filters are not part of the tantivy query: the collector
+    // applies them as bitsets, because documents failing exactly one of them
+    // still count in that facet.
+    let restricted = !required.is_empty();
     let tantivy_query: Box<dyn Query> = if required.is_empty() {
+        // Never run: an unrestricted collector takes the live documents.
         Box::new(AllQuery)
     } else if required.len() == 1 {
         required.remove(0)
@@ -127,6 +113,7 @@ pub(crate) fn prepare(query: &SearchQuery, fields: &Fields, analyzers: &Analyzer
         plan: Plan {
             keyword_filters,
             price,
+            restricted,
             sort: query.sort,
             scored: query.sort == crate::query::Sort::Relevance && !words.is_empty(),
             after,
@@ -140,17 +127,6 @@ pub(crate) fn prepare(query: &SearchQuery, fields: &Fields, analyzers: &Analyzer
 /// depends on the text alone and stays the same from page to page.
 fn filter(query: impl Query) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(query), 0.0))
-}
-
-fn any_term(field: Field, values: &[String]) -> BooleanQuery {
-    BooleanQuery::union(
-        values
-            .iter()
-            .map(|value| -> Box<dyn Query> {
-                Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
-            })
-            .collect(),
-    )
 }
 
 /// Every word must match in some field; per word an exact match in the
