@@ -261,6 +261,7 @@ impl ItemCf {
                 .collect();
             list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
             list.truncate(k);
+            list.shrink_to_fit();
             lists.insert(ids[a], list);
         }
         Self { neighbours: Neighbours(lists) }
@@ -332,6 +333,10 @@ fn tokens(item: &ItemFeatures) -> Vec<(String, f32)> {
     out
 }
 
+/// Terms in more documents than this are left out of the content model's
+/// inverted index (a brand or a colour of a big catalog).
+const MAX_POSTING: usize = 5_000;
+
 impl ContentModel {
     /// Builds top-`k` neighbour lists over the catalog.
     pub fn build(catalog: &HashMap<Uuid, ItemFeatures>, k: usize) -> Self {
@@ -361,8 +366,10 @@ impl ContentModel {
                 v.into_iter().map(|(id, x)| (id, x / norm)).collect()
             })
             .collect();
-        // Inverted index without the commonest terms: they add little and cost a lot.
-        let cap = ((n * 0.3) as usize).max(50);
+        // Inverted index without the commonest terms: they add little and
+        // cost a lot. The absolute bound keeps a big catalog's build linear
+        // in its size instead of quadratic.
+        let cap = ((n * 0.3) as usize).clamp(50, MAX_POSTING);
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab.len()];
         for (doc, v) in vectors.iter().enumerate() {
             for (term, x) in v {
@@ -393,8 +400,17 @@ impl ContentModel {
             for o in touched.drain(..) {
                 acc[o as usize] = 0.0;
             }
-            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let by_score = |a: &(Uuid, f32), b: &(Uuid, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+            if list.len() > k && k > 0 {
+                list.select_nth_unstable_by(k - 1, by_score);
+                list.truncate(k);
+            }
+            list.sort_by(by_score);
             list.truncate(k);
+            // Kept for the model's life: without this each list would keep
+            // the capacity of every candidate it was chosen from (gigabytes
+            // over 100,000 products).
+            list.shrink_to_fit();
             lists.insert(items[doc].id, list);
         }
         Self { neighbours: Neighbours(lists) }

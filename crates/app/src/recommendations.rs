@@ -82,6 +82,11 @@ const SCAN_BATCH: u32 = 10_000;
 const SCAN_MAX: usize = 2_000_000;
 /// Neighbours kept per item.
 const NEIGHBOURS: usize = 50;
+/// The models see the newest this many products. The snapshot and the
+/// content model's neighbour lists grow with the catalog; a million
+/// products took gigabytes and minutes at start-up, so a big catalog is
+/// recommended from its newest part (search still covers all of it).
+const SNAPSHOT_MAX_PRODUCTS: usize = 100_000;
 /// A refresh waits at most this many debounce periods under a steady stream.
 const MAX_WAIT_FACTOR: u32 = 5;
 
@@ -508,13 +513,14 @@ impl App {
     pub async fn rebuild_recommendation_models(&self) -> AppResult<usize> {
         let store = self.inner.store.clone();
         let mut snapshot = CatalogSnapshot::default();
-        let mut after = None;
+        let mut before = None;
         loop {
-            let batch = store.list_products_after(after, 1_000).await?;
+            let batch = store.list_products_before(before, 1_000).await?;
             let Some(last) = batch.last() else { break };
-            after = Some(last.id);
-            let done = batch.len() < 1_000;
-            for p in batch {
+            before = Some(last.id);
+            let room_left = SNAPSHOT_MAX_PRODUCTS.saturating_sub(snapshot.items.len());
+            let done = batch.len() < 1_000 || batch.len() >= room_left;
+            for p in batch.into_iter().take(room_left) {
                 snapshot.rating.insert(p.id.0, p.rating.unwrap_or(0.0) * (1.0 + (p.reviews as f32).ln_1p() / 10.0));
                 snapshot.cards.insert(
                     p.id.0,

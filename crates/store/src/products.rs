@@ -40,6 +40,8 @@ pub trait Products {
     /// Up to `limit` products with an id above `after`, in id order: a
     /// full scan in batches (for reindexing) without holding a cursor open.
     async fn list_products_after(&self, after: Option<ProductId>, limit: u32) -> Result<Vec<Product>, StoreError>;
+    /// Newest first (ids are time-ordered): the page before `before`.
+    async fn list_products_before(&self, before: Option<ProductId>, limit: u32) -> Result<Vec<Product>, StoreError>;
     async fn count_products(&self) -> Result<u64, StoreError>;
     async fn get_sync_state(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError>;
     async fn put_sync_state(&self, key: &str, value: &serde_json::Value, at: OffsetDateTime) -> Result<(), StoreError>;

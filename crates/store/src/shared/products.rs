@@ -184,6 +184,27 @@ impl Products for BackendStore {
         rows.into_iter().map(Product::try_from).collect()
     }
 
+    async fn list_products_before(&self, before: Option<ProductId>, limit: u32) -> Result<Vec<Product>, StoreError> {
+        let rows: Vec<ProductRow> = match before {
+            Some(before) => {
+                sqlx::query_as(&format!(
+                    "SELECT {PRODUCT_COLUMNS} FROM products WHERE id < $1 ORDER BY id DESC LIMIT $2"
+                ))
+                .bind(before.0)
+                .bind(i64::from(limit))
+                .fetch_all(self.reader())
+                .await?
+            }
+            None => {
+                sqlx::query_as(&format!("SELECT {PRODUCT_COLUMNS} FROM products ORDER BY id DESC LIMIT $1"))
+                    .bind(i64::from(limit))
+                    .fetch_all(self.reader())
+                    .await?
+            }
+        };
+        rows.into_iter().map(Product::try_from).collect()
+    }
+
     async fn count_products(&self) -> Result<u64, StoreError> {
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products").fetch_one(self.reader()).await?;
         u64::try_from(count).map_err(|e| StoreError::Corrupt(e.to_string()))

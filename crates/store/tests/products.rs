@@ -1,0 +1,80 @@
+//! Product paging in both directions (the recommendation snapshot reads the
+//! newest first, the search rebuild the oldest first), on the test backend:
+//! SQLite by default, PostgreSQL with `FAMILYROOM_TEST_DATABASE=postgres`.
+
+use domain::{ProductId, money::Money, product::Product};
+use store::NewProduct;
+
+fn product(n: usize) -> NewProduct {
+    let at = domain::clock::now();
+    NewProduct {
+        product: Product {
+            id: ProductId::new(),
+            sku: format!("PAGE-{n:04}"),
+            title: format!("Product {n}"),
+            brand: "Brand".into(),
+            category: "Shirts".into(),
+            price: Money::inr(10_000),
+            original_price: Money::inr(10_000),
+            images: Vec::new(),
+            description: String::new(),
+            rating: None,
+            reviews: 0,
+            metadata: Default::default(),
+            created_at: at,
+            updated_at: at,
+        },
+        content_hash: n as u64,
+    }
+}
+
+#[tokio::test]
+async fn products_page_oldest_first_and_newest_first_without_gaps_or_repeats() {
+    let dir = std::env::temp_dir().join(format!("fr-store-products-{}", uuid::Uuid::new_v4().simple()));
+    let url = match std::env::var("FAMILYROOM_TEST_DATABASE").as_deref() {
+        Ok("postgres") => {
+            use sqlx::Connection;
+            let admin = std::env::var("FAMILYROOM_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+            let name = format!("fr_test_{}", uuid::Uuid::new_v4().simple());
+            let mut connection = sqlx::PgConnection::connect(&format!("{admin}/postgres")).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut connection).await.unwrap();
+            Some(format!("{admin}/{name}"))
+        }
+        _ => None,
+    };
+    let store =
+        store::open(store::StoreOptions { url: url.as_deref(), data_dir: &dir, max_connections: 4 }).await.unwrap();
+    // Ids are time-ordered: one at a time, so that each is newer than the last.
+    let mut ids = Vec::new();
+    for n in 0..25 {
+        let written = store.upsert_products(&[product(n)]).await.unwrap();
+        ids.push(written[0].0);
+    }
+    let mut sorted = ids.clone();
+    sorted.sort_by_key(|id| id.0);
+    assert_eq!(sorted, ids, "ids are time-ordered");
+
+    let mut oldest_first = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.list_products_after(after, 7).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        oldest_first.extend(page.iter().map(|p| p.id));
+    }
+    assert_eq!(oldest_first, ids);
+
+    let mut newest_first = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store.list_products_before(before, 7).await.unwrap();
+        assert!(page.len() <= 7);
+        let Some(last) = page.last() else { break };
+        before = Some(last.id);
+        newest_first.extend(page.iter().map(|p| p.id));
+    }
+    ids.reverse();
+    assert_eq!(newest_first, ids);
+    drop(std::fs::remove_dir_all(&dir));
+}
