@@ -179,7 +179,7 @@ impl SessionContext {
     where
         S: Sink<Message> + Stream<Item = Result<Message, E>> + Unpin + Send,
     {
-        let config = self.hub.config().clone();
+        let config = self.hub.config();
         let (conn, mut receiver) = self.hub.connect(user_id);
         let mut present: Vec<RoomId> = Vec::new();
         let mut bucket = TokenBucket::new(config.inbound_burst, config.inbound_rate_per_sec);
@@ -251,7 +251,7 @@ impl SessionContext {
                     }
                     match ClientMessage::parse(text.as_str()) {
                         Ok(message) => {
-                            let applied = self.apply(message, &conn, user_id, &mut present, &mut command, &config);
+                            let applied = self.apply(message, &conn, user_id, &mut present, &mut command, config);
                             if let Some(end) = Box::pin(applied).await {
                                 break end;
                             }

@@ -24,10 +24,10 @@ use crate::{
     problem::{ApiResult, Problem},
 };
 
-/// axum's buffers default to 128 KiB per socket; a family's frames are small
-/// (a client's largest, a subscribe with its cursor, is about 200 bytes) and
-/// the read buffer grows for a larger one, so 1 KiB serves an idle socket.
-const READ_BUFFER_BYTES: usize = 1024;
+/// axum's buffers default to 128 KiB per socket. A client's frames are small
+/// (the largest, a subscribe with its cursor, is about 200 bytes) and the
+/// read buffer grows for a larger one, so an idle socket keeps 256 bytes.
+const READ_BUFFER_BYTES: usize = 256;
 const WRITE_BUFFER_BYTES: usize = 8 * 1024;
 /// Larger inbound messages are refused by the transport before they are
 /// buffered; the session refuses anything above its own, smaller limit.
