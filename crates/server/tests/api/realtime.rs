@@ -195,6 +195,20 @@ async fn a_room_above_the_presence_limit_shows_presence_in_its_detail_but_announ
 }
 
 #[tokio::test]
+async fn frames_larger_than_the_idle_read_buffer_are_read_whole() {
+    let app = TestApp::spawn().await;
+    let (room, users) = app.family(&["Asha"]).await;
+    let mut socket = WsClient::connect(&app, &users[0]).await;
+    // About 600 bytes, more than the 256 an idle socket keeps for reading.
+    socket.send(json!({"type": "subscribe", "room_id": room, "cursor": "c".repeat(500)})).await;
+    let error = socket.next_of_type("error").await;
+    assert_eq!(error["code"], "bad_cursor", "the whole frame was parsed: {error}");
+    socket.subscribe(&room, None).await;
+    app.say(&users[0], &room, "after a long frame").await;
+    assert_eq!(socket.next_activity().await["message"], "after a long frame");
+}
+
+#[tokio::test]
 async fn bad_frames_get_error_frames_and_oversized_ones_a_close() {
     let app = TestApp::spawn().await;
     let user = app.register("Asha").await;
