@@ -19,8 +19,16 @@ ulimit -n 20000
 load=(taskset -c 1 "$target/release/fr-load")
 
 if [ "$scenario" = e ]; then
+  # No server here: the appenders and the store share one process. It runs
+  # once on core 1 alone, then on both cores.
   cargo build --release --locked -p bench >/dev/null
-  exec "${load[@]}" appends --count 200000 --concurrency 512
+  for n in 160 192; do
+    echo "== $n appenders, one core"
+    "${load[@]}" appends --count 100000 --concurrency "$n"
+    echo "== $n appenders, both cores"
+    "$target/release/fr-load" appends --count 100000 --concurrency "$n"
+  done
+  exit 0
 fi
 
 start_server FAMILYROOM_DEMO_CATALOG=0 FAMILYROOM_ARGON2_MEMORY_KIB=64 FAMILYROOM_ARGON2_ITERATIONS=1
