@@ -174,17 +174,15 @@ async fn setup(client: &reqwest::Client, base: &str, rooms: usize, size: usize) 
     Ok(created.into_iter().map(|(id, _)| id).zip(members_of).collect())
 }
 
-/// Opens one subscribed socket per member, many at a time; in the order of
-/// `family`'s members.
-async fn open_all(
-    client: &reqwest::Client,
-    base: &str,
-    family: &[(String, Vec<Session>)],
-    limit: usize,
-) -> Result<Vec<Socket>> {
-    let wanted = family.iter().flat_map(|(room, members)| members.iter().map(move |m| (room, m))).take(limit);
-    futures::stream::iter(wanted)
-        .map(|(room, member)| open_socket(client, base, &member.token, room))
+/// Every member of `family` with their room, in order.
+fn members_of(family: &[(String, Vec<Session>)]) -> Vec<(&str, &str)> {
+    family.iter().flat_map(|(room, members)| members.iter().map(move |m| (room.as_str(), m.token.as_str()))).collect()
+}
+
+/// Opens one subscribed socket per `(room, token)`, many at a time, in order.
+async fn open_all(client: &reqwest::Client, base: &str, members: &[(&str, &str)]) -> Result<Vec<Socket>> {
+    futures::stream::iter(members)
+        .map(|(room, token)| open_socket(client, base, token, room))
         .buffered(SETUP_CONCURRENCY)
         .collect::<Vec<_>>()
         .await
@@ -243,7 +241,7 @@ async fn fanout(
 
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let received = Arc::new(AtomicU64::new(0));
-    let sockets = open_all(&client, &base, &family, usize::MAX).await?;
+    let sockets = open_all(&client, &base, &members_of(&family)).await?;
     let mut receivers = Vec::with_capacity(sockets.len());
     for mut socket in sockets {
         let mut stopped = stopped.clone();
@@ -342,18 +340,13 @@ async fn idle(base: String, connections: usize, server_pid: u32) -> Result<()> {
     let before = rss_kib(server_pid)?;
     // Half first, then the rest: the second half's growth is the marginal
     // cost of a connection, free of whatever the allocator kept from setup.
-    let half = connections / 2;
-    let mut sockets = open_all(&client, &base, &family, half).await?;
+    let members = members_of(&family);
+    let members = &members[..connections.min(members.len())];
+    let half = members.len() / 2;
+    let mut sockets = open_all(&client, &base, &members[..half]).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let middle = rss_kib(server_pid)?;
-    let rest: Vec<(String, Vec<Session>)> = family
-        .iter()
-        .flat_map(|(room, members)| members.iter().map(move |m| (room.clone(), m.token.clone())))
-        .skip(half)
-        .take(connections - half)
-        .map(|(room, token)| (room, vec![Session { token }]))
-        .collect();
-    sockets.extend(open_all(&client, &base, &rest, usize::MAX).await?);
+    sockets.extend(open_all(&client, &base, &members[half..]).await?);
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = rss_kib(server_pid)?;
     println!(

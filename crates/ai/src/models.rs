@@ -259,9 +259,7 @@ impl ItemCf {
                 .into_iter()
                 .map(|(b, dot)| (ids[b as usize], dot / (na * norms[b as usize].sqrt().powf(2.0 * alpha)).max(1e-9)))
                 .collect();
-            list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            list.truncate(k);
-            list.shrink_to_fit();
+            keep_top(&mut list, k);
             lists.insert(ids[a], list);
         }
         Self { neighbours: Neighbours(lists) }
@@ -333,6 +331,22 @@ fn tokens(item: &ItemFeatures) -> Vec<(String, f32)> {
     out
 }
 
+/// Keeps the `k` best neighbours, best first (ties by id), and frees the
+/// rest: a list lives as long as its model, and without the shrink it would
+/// keep the capacity of every candidate it was chosen from (gigabytes over
+/// 100,000 products).
+fn keep_top(list: &mut Vec<(Uuid, f32)>, k: usize) {
+    let by_score = |a: &(Uuid, f32), b: &(Uuid, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if list.len() > k {
+        if k > 0 {
+            list.select_nth_unstable_by(k - 1, by_score);
+        }
+        list.truncate(k);
+    }
+    list.sort_by(by_score);
+    list.shrink_to_fit();
+}
+
 /// Terms in more documents than this are left out of the content model's
 /// inverted index (a brand or a colour of a big catalog).
 const MAX_POSTING: usize = 5_000;
@@ -400,17 +414,7 @@ impl ContentModel {
             for o in touched.drain(..) {
                 acc[o as usize] = 0.0;
             }
-            let by_score = |a: &(Uuid, f32), b: &(Uuid, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-            if list.len() > k && k > 0 {
-                list.select_nth_unstable_by(k - 1, by_score);
-                list.truncate(k);
-            }
-            list.sort_by(by_score);
-            list.truncate(k);
-            // Kept for the model's life: without this each list would keep
-            // the capacity of every candidate it was chosen from (gigabytes
-            // over 100,000 products).
-            list.shrink_to_fit();
+            keep_top(&mut list, k);
             lists.insert(items[doc].id, list);
         }
         Self { neighbours: Neighbours(lists) }

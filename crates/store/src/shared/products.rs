@@ -66,6 +66,36 @@ fn stored_hash(hash: u64) -> i64 {
     i64::from_ne_bytes(hash.to_ne_bytes())
 }
 
+/// One keyset page of products by id: ascending after `cursor`, or
+/// descending before it (newest first, as ids are time-ordered).
+async fn page_by_id(
+    store: &BackendStore,
+    cursor: Option<ProductId>,
+    limit: u32,
+    newest_first: bool,
+) -> Result<Vec<Product>, StoreError> {
+    let (compare, order) = if newest_first { ("<", "DESC") } else { (">", "ASC") };
+    let limit = i64::from(limit);
+    let rows: Vec<ProductRow> = match cursor {
+        Some(cursor) => {
+            sqlx::query_as(&format!(
+                "SELECT {PRODUCT_COLUMNS} FROM products WHERE id {compare} $1 ORDER BY id {order} LIMIT $2"
+            ))
+            .bind(cursor.0)
+            .bind(limit)
+            .fetch_all(store.reader())
+            .await?
+        }
+        None => {
+            sqlx::query_as(&format!("SELECT {PRODUCT_COLUMNS} FROM products ORDER BY id {order} LIMIT $1"))
+                .bind(limit)
+                .fetch_all(store.reader())
+                .await?
+        }
+    };
+    rows.into_iter().map(Product::try_from).collect()
+}
+
 #[async_trait]
 impl Products for BackendStore {
     async fn upsert_products(&self, rows: &[NewProduct]) -> Result<Vec<(ProductId, UpsertOutcome)>, StoreError> {
@@ -166,43 +196,11 @@ impl Products for BackendStore {
     }
 
     async fn list_products_after(&self, after: Option<ProductId>, limit: u32) -> Result<Vec<Product>, StoreError> {
-        let rows: Vec<ProductRow> = match after {
-            Some(after) => {
-                sqlx::query_as(&format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id > $1 ORDER BY id LIMIT $2"))
-                    .bind(after.0)
-                    .bind(i64::from(limit))
-                    .fetch_all(self.reader())
-                    .await?
-            }
-            None => {
-                sqlx::query_as(&format!("SELECT {PRODUCT_COLUMNS} FROM products ORDER BY id LIMIT $1"))
-                    .bind(i64::from(limit))
-                    .fetch_all(self.reader())
-                    .await?
-            }
-        };
-        rows.into_iter().map(Product::try_from).collect()
+        page_by_id(self, after, limit, false).await
     }
 
     async fn list_products_before(&self, before: Option<ProductId>, limit: u32) -> Result<Vec<Product>, StoreError> {
-        let rows: Vec<ProductRow> = match before {
-            Some(before) => {
-                sqlx::query_as(&format!(
-                    "SELECT {PRODUCT_COLUMNS} FROM products WHERE id < $1 ORDER BY id DESC LIMIT $2"
-                ))
-                .bind(before.0)
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?
-            }
-            None => {
-                sqlx::query_as(&format!("SELECT {PRODUCT_COLUMNS} FROM products ORDER BY id DESC LIMIT $1"))
-                    .bind(i64::from(limit))
-                    .fetch_all(self.reader())
-                    .await?
-            }
-        };
-        rows.into_iter().map(Product::try_from).collect()
+        page_by_id(self, before, limit, true).await
     }
 
     async fn count_products(&self) -> Result<u64, StoreError> {
