@@ -35,7 +35,7 @@ start_server FAMILYROOM_DEMO_CATALOG=0 FAMILYROOM_ARGON2_MEMORY_KIB=64 FAMILYROO
 
 case "$scenario" in
   a) "${load[@]}" fanout --base "$base" --rooms 2000 --room-size 5 --rate 4000 --seconds "$seconds" --server-pid $server ;;
-  b) for rate in 2000 4000 6000 8000 12000; do
+  b) for rate in ${RATES:-2000 4000 6000 8000 12000}; do
        echo "== $rate posts/s in rooms of 5"
        "${load[@]}" fanout --base "$base" --rooms 200 --room-size 5 --rate "$rate" --seconds "$seconds" --server-pid $server
      done ;;

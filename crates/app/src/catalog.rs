@@ -42,10 +42,25 @@ const LOCAL_CACHE_TTL: Duration = Duration::from_secs(30);
 const REDIS_CACHE_TTL_SECS: u64 = 300;
 const SUGGEST_LIMIT: usize = 10;
 
+/// A product as the cache keeps it: the record, and its JSON encoded once,
+/// so that a cached read sends bytes instead of cloning and encoding the
+/// record for every request.
+pub struct CachedProduct {
+    pub product: Product,
+    pub json: bytes::Bytes,
+}
+
+impl CachedProduct {
+    fn encode(product: Product) -> Result<Self, serde_json::Error> {
+        let json = serde_json::to_vec(&product)?.into();
+        Ok(Self { product, json })
+    }
+}
+
 /// The catalog's derived state: the index and the product cache.
 pub(crate) struct Catalog {
     index: Arc<ProductIndex>,
-    cache: moka::future::Cache<ProductId, Arc<Product>>,
+    cache: moka::future::Cache<ProductId, Arc<CachedProduct>>,
 }
 
 impl Catalog {
@@ -470,7 +485,7 @@ impl App {
     }
 
     /// A product, read through the in-process cache and Redis when set.
-    pub async fn get_product(&self, id: ProductId) -> AppResult<Arc<Product>> {
+    pub async fn get_product(&self, id: ProductId) -> AppResult<Arc<CachedProduct>> {
         if let Some(product) = self.catalog().cache.get(&id).await {
             metrics::counter!("product_cache_requests_total", "result" => "hit").increment(1);
             return Ok(product);
@@ -480,41 +495,39 @@ impl App {
             let cached: redis::RedisResult<Option<String>> =
                 redis::cmd("GET").arg(redis_key(id)).query_async(&mut connection).await;
             match cached {
-                Ok(Some(text)) => match serde_json::from_str::<Product>(&text) {
-                    Ok(product) => {
+                // Parsed and encoded again rather than trusted as text: a
+                // node of another version may have written it.
+                Ok(Some(text)) => match serde_json::from_str::<Product>(&text).map(CachedProduct::encode) {
+                    Ok(Ok(product)) => {
                         metrics::counter!("product_cache_requests_total", "result" => "hit").increment(1);
                         let product = Arc::new(product);
                         self.catalog().cache.insert(id, product.clone()).await;
                         return Ok(product);
                     }
-                    Err(e) => tracing::warn!(error = %e, "unreadable product in the redis cache"),
+                    Ok(Err(e)) | Err(e) => tracing::warn!(error = %e, "unreadable product in the redis cache"),
                 },
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "product cache read from redis failed"),
             }
         }
         metrics::counter!("product_cache_requests_total", "result" => "miss").increment(1);
-        let product = Arc::new(self.inner.store.get_product(id).await.map_err(|e| match e {
+        let record = self.inner.store.get_product(id).await.map_err(|e| match e {
             store::StoreError::NotFound => AppError::NotFound("product"),
             other => other.into(),
-        })?);
+        })?;
+        let product = Arc::new(CachedProduct::encode(record).map_err(AppError::internal)?);
         self.catalog().cache.insert(id, product.clone()).await;
         if let Some(connection) = &self.inner.redis {
             let mut connection = connection.clone();
-            match serde_json::to_string(&*product) {
-                Ok(text) => {
-                    let stored: redis::RedisResult<()> = redis::cmd("SET")
-                        .arg(redis_key(id))
-                        .arg(text)
-                        .arg("EX")
-                        .arg(REDIS_CACHE_TTL_SECS)
-                        .query_async(&mut connection)
-                        .await;
-                    if let Err(e) = stored {
-                        tracing::warn!(error = %e, "product cache write to redis failed");
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "product not serialisable for the cache"),
+            let stored: redis::RedisResult<()> = redis::cmd("SET")
+                .arg(redis_key(id))
+                .arg(product.json.as_ref())
+                .arg("EX")
+                .arg(REDIS_CACHE_TTL_SECS)
+                .query_async(&mut connection)
+                .await;
+            if let Err(e) = stored {
+                tracing::warn!(error = %e, "product cache write to redis failed");
             }
         }
         Ok(product)

@@ -25,7 +25,6 @@ use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     sensitive_headers::SetSensitiveRequestHeadersLayer,
-    timeout::TimeoutLayer,
 };
 
 pub use openapi::openapi_document;
@@ -73,14 +72,17 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: HttpState) -> Router {
     let (api, _) = routes::api().split_for_parts();
     let config = state.config.clone();
-    let cors = cors_layer(&config.cors_origins);
+    // Without configured origins the API is same-origin only and needs no
+    // CORS answers at all; leaving the layer out saves cloning its lists on
+    // every request.
+    let cors = (!config.cors_origins.is_empty()).then(|| cors_layer(&config.cors_origins));
 
     Router::new()
         .merge(api)
         .merge(openapi::docs_router())
         .fallback(web::serve_web_app)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(cors)
+        .layer(tower::util::option_layer(cors))
         .layer(
             ServiceBuilder::new()
                 .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
@@ -90,7 +92,7 @@ pub fn router(state: HttpState) -> Router {
                 .layer(CatchPanicLayer::custom(middleware::panic_to_problem))
                 .layer(axum::middleware::from_fn_with_state(config.clone(), middleware::security_headers))
                 .layer(axum::middleware::from_fn(middleware::record_metrics))
-                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.request_timeout))
+                .layer(axum::middleware::from_fn_with_state(config.request_timeout, middleware::time_limit))
                 .layer(DefaultBodyLimit::max(config.body_limit_bytes)),
         )
         .with_state(state)

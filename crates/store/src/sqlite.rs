@@ -25,6 +25,16 @@ pub struct SqliteStore {
     reader: Pool<Db>,
     writer: Pool<Db>,
     appends: group_commit::Appender,
+    /// Stops the background checkpointer with the store.
+    _checkpointer: AbortOnDrop,
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl SqliteStore {
@@ -49,11 +59,19 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Pages of the database file are read through a memory map, not
+            // a system call each: in WAL mode a connection's page cache is
+            // dropped whenever another connection commits, so under writes
+            // every read would fetch its pages again.
+            .pragma("mmap_size", MMAP_BYTES.to_string());
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone())
+            // The checkpointer below keeps the WAL short; the writer itself
+            // checkpoints only when the WAL has grown far past that, so a
+            // commit seldom waits for a checkpoint's writes and fsyncs.
+            .connect_with(options.clone().pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT_PAGES.to_string()))
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(max_connections.max(1))
@@ -61,7 +79,8 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         let appends = group_commit::Appender::start(writer.clone());
-        Ok(Self { reader, writer, appends })
+        let checkpointer = AbortOnDrop(tokio::spawn(checkpoint_in_background(reader.clone())));
+        Ok(Self { reader, writer, appends, _checkpointer: checkpointer })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -88,6 +107,35 @@ impl SqliteStore {
             size: self.reader.size() + self.writer.size(),
             idle: (self.reader.num_idle() + self.writer.num_idle()) as u32,
             max: self.reader.options().get_max_connections() + 1,
+        }
+    }
+}
+
+/// Memory-mapped size of the database file (address space, not memory).
+const MMAP_BYTES: u64 = 1 << 30;
+/// WAL pages (4 KiB each) after which a commit checkpoints by itself.
+const WRITER_AUTOCHECKPOINT_PAGES: u32 = 20_000;
+/// How often the background checkpointer runs.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Copies committed WAL frames into the database file every
+/// [`CHECKPOINT_INTERVAL`], on a reader connection. A passive checkpoint
+/// waits for no one: the writer goes on committing meanwhile, and frames a
+/// reader still uses are left for the next round. Ends when the store is
+/// closed or dropped.
+async fn checkpoint_in_background(reader: Pool<Db>) {
+    let mut ticks = tokio::time::interval(CHECKPOINT_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if reader.is_closed() {
+            return;
+        }
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&reader).await {
+            if reader.is_closed() {
+                return;
+            }
+            tracing::warn!(%error, "sqlite: background checkpoint failed; the writer checkpoints past its limit");
         }
     }
 }

@@ -2,30 +2,12 @@
 //! newest first, the search rebuild the oldest first), on the test backend:
 //! SQLite by default, PostgreSQL with `FAMILYROOM_TEST_DATABASE=postgres`.
 
-use domain::{ProductId, money::Money, product::Product};
+mod common;
+
 use store::NewProduct;
 
 fn product(n: usize) -> NewProduct {
-    let at = domain::clock::now();
-    NewProduct {
-        product: Product {
-            id: ProductId::new(),
-            sku: format!("PAGE-{n:04}"),
-            title: format!("Product {n}"),
-            brand: "Brand".into(),
-            category: "Shirts".into(),
-            price: Money::inr(10_000),
-            original_price: Money::inr(10_000),
-            images: Vec::new(),
-            description: String::new(),
-            rating: None,
-            reviews: 0,
-            metadata: Default::default(),
-            created_at: at,
-            updated_at: at,
-        },
-        content_hash: n as u64,
-    }
+    common::product("PAGE", n)
 }
 
 #[tokio::test]

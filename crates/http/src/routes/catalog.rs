@@ -9,7 +9,7 @@ use app::{
 use axum::{
     Json,
     extract::State,
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use domain::{ProductId, RoomId, product::Product};
@@ -93,9 +93,10 @@ async fn suggest_products(
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
-async fn get_product(State(state): State<HttpState>, ApiPath(path): ApiPath<ProductPath>) -> ApiResult<Json<Product>> {
+async fn get_product(State(state): State<HttpState>, ApiPath(path): ApiPath<ProductPath>) -> ApiResult<Response> {
     let product = state.app.get_product(path.product_id).await?;
-    Ok(Json(Product::clone(&product)))
+    // The cache holds the product's JSON already encoded.
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], product.json.clone()).into_response())
 }
 
 /// Open a product in the room: logs a `viewed` activity under the caller's
