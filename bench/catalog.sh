@@ -10,7 +10,10 @@ products="${2:-2000}"
 source bench/lib.sh
 start_server FAMILYROOM_DEMO_CATALOG="$products"
 
-rss() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
+# Resident memory in KiB, and how much of it is anonymous (heap, stacks)
+# rather than file pages (the binary, SQLite's memory-mapped database file),
+# which the kernel can drop and reread.
+rss() { awk '/^VmRSS/ {rss=$2} /^RssAnon/ {anon=$2} /^RssFile/ {file=$2} END {print rss " (anonymous " anon ", file " file ")"}' "/proc/$server/status"; }
 echo "== memory at rest: server RSS $(rss) KiB with $products demo products, right after start"
 
 ids=$(curl -fs "$base/api/v1/products?limit=50" | jq -r '.items[].id')
