@@ -136,7 +136,7 @@ mod tests {
                     "done after a wait"
                 }),
             )
-            .route("/never", get(|| std::future::pending::<&'static str>()))
+            .route("/never", get(std::future::pending::<&'static str>))
             .layer(axum::middleware::from_fn_with_state(limit, time_limit))
     }
 
