@@ -361,7 +361,12 @@ async fn idle(base: String, connections: usize, server_pid: u32) -> Result<()> {
 }
 
 async fn appends(count: usize, concurrency: usize) -> Result<()> {
-    use domain::{ActivityId, RoomId, UserId, activity::ActionType, visibility::Visibility};
+    use domain::{
+        ActivityId, RoomId, UserId,
+        activity::ActionType,
+        role::Role,
+        visibility::{SecretMode, Visibility},
+    };
     let dir = std::env::temp_dir().join(format!("fr-appends-{}", uuid::Uuid::new_v4().simple()));
     let store = store::open(store::StoreOptions { url: None, data_dir: &dir, max_connections: 4 }).await?;
     let user = UserId::new();
@@ -415,6 +420,12 @@ async fn appends(count: usize, concurrency: usize) -> Result<()> {
                         visibility: Visibility::Everyone,
                         metadata: json!({}),
                         at: domain::clock::now(),
+                        // As the server appends a member's post: confirmed
+                        // against the author's membership at commit.
+                        author_as_of: Some(store::AuthorState {
+                            role: Role::Owner,
+                            secret_mode: SecretMode::default(),
+                        }),
                     })
                     .await?;
                 latencies.push(t.elapsed().as_micros() as u64);

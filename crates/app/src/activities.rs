@@ -109,7 +109,7 @@ impl App {
         room_id: RoomId,
         input: PostActivityInput,
     ) -> AppResult<ActivityView> {
-        let me = self.authorize(caller, room_id, RoomAction::Act).await?;
+        let me = self.member_for_append(caller, room_id, RoomAction::Act).await?;
         let mut errors = FieldErrors::new();
         let action = match input.action_type.as_deref() {
             None => {
@@ -157,26 +157,26 @@ impl App {
         if let Some(Visibility::HiddenFrom(set) | Visibility::Only(set)) = &requested {
             self.check_members(room_id, set, "visibility").await?;
         }
-        let visibility = Visibility::effective(requested, &me.secret_mode);
+        let make = |author: &store::MemberRecord| NewActivity {
+            id: ActivityId::new(),
+            room_id,
+            user_id: caller.user_id,
+            product_id: input.product_id,
+            action_type: action,
+            message: message.clone(),
+            // Decided by the author's secret mode; the store confirms at
+            // commit that it is still the author's (see `append_as_member`).
+            visibility: Visibility::effective(requested.clone(), &author.secret_mode),
+            metadata: metadata.clone(),
+            at: now(),
+            author_as_of: None,
+        };
         let record = self
-            .inner
-            .store
-            .append_activity(NewActivity {
-                id: ActivityId::new(),
-                room_id,
-                user_id: caller.user_id,
-                product_id: input.product_id,
-                action_type: action,
-                message,
-                visibility,
-                metadata,
-                at: now(),
-            })
-            .await
-            .map_err(|e| match e {
+            .append_as_member(caller, room_id, RoomAction::Act, me, make, |e| match e {
                 store::StoreError::Conflict { .. } => AppError::validation("product_id", "no such product"),
                 other => other.into(),
-            })?;
+            })
+            .await?;
         self.publish_activity(&record).await;
         Ok(self.activity_view(&record))
     }
@@ -292,6 +292,7 @@ impl App {
             visibility: Visibility::Everyone,
             metadata: serde_json::json!({"activity": revealed_view}),
             at,
+            author_as_of: None,
         };
         let (original, appended) = self.inner.store.reveal_activity(room_id, activity_id, metadata, revealed).await?;
         self.publish_activity(&appended).await;

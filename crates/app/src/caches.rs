@@ -73,13 +73,25 @@ pub(crate) struct Caches {
     pub users: Cache<UserId, Arc<UserView>>,
     /// Recommendation lists; the table is the truth.
     pub recommendations: Lists,
+    /// Room memberships as appends decide from them. Never invalidated and
+    /// never trusted: an append carries the membership it was decided on
+    /// and the store refuses it if the room no longer has it
+    /// (`store::NewActivity::author_as_of`), so a stale entry costs a
+    /// retry, not a leak.
+    pub members: Cache<(RoomId, UserId), Arc<store::MemberRecord>>,
     publisher: Option<redis::aio::ConnectionManager>,
 }
 
 impl Caches {
     /// Local caches only (one node).
     pub fn local() -> Self {
-        Self { sessions: Self::cache(), users: Self::cache(), recommendations: Self::lists(), publisher: None }
+        Self {
+            sessions: Self::cache(),
+            users: Self::cache(),
+            recommendations: Self::lists(),
+            members: Self::cache(),
+            publisher: None,
+        }
     }
 
     /// Caches shared with the other nodes through Redis: subscribes once so
@@ -92,6 +104,7 @@ impl Caches {
             sessions: Self::cache(),
             users: Self::cache(),
             recommendations: Self::lists(),
+            members: Self::cache(),
             publisher: Some(publisher),
         });
         tokio::spawn(listen(client, Arc::downgrade(&caches), first));

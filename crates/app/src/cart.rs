@@ -295,6 +295,7 @@ fn line_activity(
             visibility: activity_visibility(&line.visibility, line.added_by),
             metadata,
             at: now(),
+            author_as_of: None,
         }
     })
 }
@@ -310,6 +311,7 @@ fn item_activity(caller: UserId, action: ActionType) -> Box<dyn FnOnce(&Wishlist
         visibility: activity_visibility(&item.visibility, item.added_by),
         metadata: serde_json::json!({"item_id": item.id, "buying_for": recipient_text(&item.buying_for)}),
         at: now(),
+        author_as_of: None,
     })
 }
 
@@ -577,6 +579,7 @@ impl App {
                 visibility: Visibility::Everyone,
                 metadata: serde_json::json!({"cart_line": line_view(revealed)}),
                 at: now(),
+                author_as_of: None,
             });
         let (record, appended) = self
             .inner
@@ -742,6 +745,7 @@ impl App {
             visibility: visibility.clone(),
             metadata: serde_json::json!({"value": value}),
             at,
+            author_as_of: None,
         };
         let vote = VoteRecord { product_id, user_id: caller.user_id, value, visibility };
         if let Some(appended) = self.inner.store.set_vote(vote, room_id, at, activity).await? {

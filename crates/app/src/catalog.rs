@@ -541,23 +541,21 @@ impl App {
         room_id: RoomId,
         product_id: ProductId,
     ) -> AppResult<ActivityView> {
-        let me = self.authorize(caller, room_id, RoomAction::Act).await?;
+        let me = self.member_for_append(caller, room_id, RoomAction::Act).await?;
         self.get_product(product_id).await?;
-        let record = self
-            .inner
-            .store
-            .append_activity(NewActivity {
-                id: ActivityId::new(),
-                room_id,
-                user_id: caller.user_id,
-                product_id: Some(product_id),
-                action_type: ActionType::Viewed,
-                message: None,
-                visibility: Visibility::effective(None, &me.secret_mode),
-                metadata: serde_json::json!({}),
-                at: now(),
-            })
-            .await?;
+        let make = |author: &store::MemberRecord| NewActivity {
+            id: ActivityId::new(),
+            room_id,
+            user_id: caller.user_id,
+            product_id: Some(product_id),
+            action_type: ActionType::Viewed,
+            message: None,
+            visibility: Visibility::effective(None, &author.secret_mode),
+            metadata: serde_json::json!({}),
+            at: now(),
+            author_as_of: None,
+        };
+        let record = self.append_as_member(caller, room_id, RoomAction::Act, me, make, AppError::from).await?;
         self.publish_activity(&record).await;
         Ok(self.activity_view(&record))
     }

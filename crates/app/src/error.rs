@@ -65,6 +65,12 @@ impl From<StoreError> for AppError {
             }
             StoreError::Unavailable(cause) => AppError::Unavailable(cause),
             StoreError::Corrupt(cause) | StoreError::Config(cause) => AppError::Internal(cause),
+            // Writers retry once on a stale read; a second change in between
+            // reaches the client as a conflict it can retry.
+            StoreError::Stale => AppError::Conflict {
+                code: "changed_meanwhile",
+                message: "your membership in this room changed while this was saved; try again".into(),
+            },
         }
     }
 }

@@ -2,6 +2,8 @@
 //! invite codes, joining, roles and removal. Every right is decided by
 //! [`App::authorize`], which asks `Role::allows`; nothing else compares roles.
 
+use std::sync::Arc;
+
 use domain::{
     FieldErrors, RoomId, UserId,
     activity::ActionType,
@@ -11,7 +13,7 @@ use domain::{
     visibility::Visibility,
 };
 use serde::{Deserialize, Serialize};
-use store::{JoinOutcome, MemberRecord, NewActivity, NewRoom, RoomRecord};
+use store::{ActivityRecord, AuthorState, JoinOutcome, MemberRecord, NewActivity, NewRoom, RoomRecord};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
@@ -190,6 +192,7 @@ pub(crate) fn server_activity(
         visibility: Visibility::Everyone,
         metadata,
         at: now(),
+        author_as_of: None,
     }
 }
 
@@ -209,6 +212,63 @@ impl App {
                 })?;
                 Err(AppError::Forbidden("you are not a member of this room".into()))
             }
+        }
+    }
+
+    /// The caller's membership for deciding an append: the per-node cached
+    /// copy when there is one that allows `action`, else as [`Self::authorize`]
+    /// reads it. Only for appends that go through [`Self::append_as_member`],
+    /// whose commit confirms the membership they were decided on.
+    pub(crate) async fn member_for_append(
+        &self,
+        caller: Caller,
+        room: RoomId,
+        action: RoomAction,
+    ) -> AppResult<Arc<MemberRecord>> {
+        if let Some(member) = self.inner.caches.members.get(&(room, caller.user_id)).await
+            && member.role.allows(action)
+        {
+            return Ok(member);
+        }
+        self.fresh_member_for_append(caller, room, action).await
+    }
+
+    async fn fresh_member_for_append(
+        &self,
+        caller: Caller,
+        room: RoomId,
+        action: RoomAction,
+    ) -> AppResult<Arc<MemberRecord>> {
+        let member = Arc::new(self.authorize(caller, room, action).await?);
+        self.inner.caches.members.insert((room, caller.user_id), member.clone()).await;
+        Ok(member)
+    }
+
+    /// Appends the activity `make` builds from the author's membership
+    /// `member` (from [`Self::member_for_append`]). The store commits it only
+    /// if the room still has the author with that role and secret mode;
+    /// otherwise the membership is read again and the activity rebuilt from
+    /// it, once. `store_error` maps the store's other refusals.
+    pub(crate) async fn append_as_member(
+        &self,
+        caller: Caller,
+        room: RoomId,
+        action: RoomAction,
+        member: Arc<MemberRecord>,
+        make: impl Fn(&MemberRecord) -> NewActivity,
+        store_error: impl Fn(store::StoreError) -> AppError,
+    ) -> AppResult<ActivityRecord> {
+        let mut activity = make(&member);
+        activity.author_as_of = Some(AuthorState::from(&*member));
+        match self.inner.store.append_activity(activity).await {
+            Err(store::StoreError::Stale) => {
+                self.inner.caches.members.invalidate(&(room, caller.user_id)).await;
+                let member = self.fresh_member_for_append(caller, room, action).await?;
+                let mut activity = make(&member);
+                activity.author_as_of = Some(AuthorState::from(&*member));
+                self.inner.store.append_activity(activity).await.map_err(store_error)
+            }
+            other => other.map_err(store_error),
         }
     }
 

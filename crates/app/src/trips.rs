@@ -579,6 +579,7 @@ impl App {
             visibility: Visibility::effective(None, &me.secret_mode),
             metadata,
             at: now(),
+            author_as_of: None,
         }
     }
 

@@ -18,6 +18,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("bad database configuration: {0}")]
     Config(String),
+    /// A write's precondition no longer holds (see
+    /// [`crate::NewActivity::author_as_of`]): read again and retry.
+    #[error("the data the write was decided on has changed")]
+    Stale,
 }
 
 impl From<sqlx::Error> for StoreError {

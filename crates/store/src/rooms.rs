@@ -66,6 +66,26 @@ pub struct NewActivity {
     pub visibility: Visibility,
     pub metadata: serde_json::Value,
     pub at: OffsetDateTime,
+    /// The author's membership as the caller saw it when it decided
+    /// `visibility`. When set, the append commits only if the room still
+    /// has the author with this role and secret mode, and fails with
+    /// [`StoreError::Stale`] otherwise: a caller may then decide from a
+    /// cached membership and still never store an activity under a secret
+    /// mode the author has since changed.
+    pub author_as_of: Option<AuthorState>,
+}
+
+/// What of a member an activity's visibility and permission depend on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorState {
+    pub role: Role,
+    pub secret_mode: SecretMode,
+}
+
+impl From<&MemberRecord> for AuthorState {
+    fn from(member: &MemberRecord) -> Self {
+        Self { role: member.role, secret_mode: member.secret_mode.clone() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

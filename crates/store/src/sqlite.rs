@@ -176,7 +176,7 @@ mod group_commit {
 
     use super::{
         Db,
-        rooms::{ACTIVITY_COLUMNS, ActivityRow, append_in},
+        rooms::{ACTIVITY_COLUMNS, AUTHOR_COLUMNS, ActivityRow, AuthorRow, append_in},
     };
     use crate::{ActivityRecord, NewActivity, StoreError};
 
@@ -271,6 +271,37 @@ mod group_commit {
         }
     }
 
+    /// Every `author_as_of` of the batch against the members as stored, in
+    /// one statement. Any mismatch fails the batch, which is then replayed
+    /// one append at a time so that only the stale append fails.
+    async fn check_authors(
+        tx: &mut sqlx::Transaction<'_, Db>,
+        batch: &[(NewActivity, Reply)],
+    ) -> Result<(), StoreError> {
+        let checked: Vec<&NewActivity> =
+            batch.iter().map(|(activity, _)| activity).filter(|a| a.author_as_of.is_some()).collect();
+        if checked.is_empty() {
+            return Ok(());
+        }
+        let mut query =
+            QueryBuilder::<Db>::new(format!("SELECT {AUTHOR_COLUMNS} FROM room_members WHERE (room_id, user_id) IN ("));
+        let mut pairs = query.separated(", ");
+        for activity in &checked {
+            pairs.push("(").push_bind_unseparated(activity.room_id.0);
+            pairs.push_unseparated(", ").push_bind_unseparated(activity.user_id.0).push_unseparated(")");
+        }
+        query.push(")");
+        let stored: Vec<AuthorRow> = query.build_query_as().fetch_all(&mut **tx).await?;
+        let stored: HashMap<(Uuid, Uuid), AuthorRow> =
+            stored.into_iter().map(|row| ((row.room_id, row.user_id), row)).collect();
+        let all_current = checked.iter().all(|activity| {
+            let expected = activity.author_as_of.as_ref();
+            let row = stored.get(&(activity.room_id.0, activity.user_id.0));
+            matches!((row, expected), (Some(row), Some(expected)) if row.matches(expected))
+        });
+        if all_current { Ok(()) } else { Err(StoreError::Stale) }
+    }
+
     /// The batch in two statements whatever its size: one update reserves a
     /// run of sequence numbers per room, one insert writes every activity.
     /// Sequence numbers follow the batch order within each room, as one
@@ -279,6 +310,7 @@ mod group_commit {
         tx: &mut sqlx::Transaction<'_, Db>,
         batch: &[(NewActivity, Reply)],
     ) -> Result<Vec<ActivityRecord>, StoreError> {
+        check_authors(tx, batch).await?;
         let mut per_room: HashMap<Uuid, i64> = HashMap::new();
         for (activity, _) in batch {
             *per_room.entry(activity.room_id.0).or_insert(0) += 1;

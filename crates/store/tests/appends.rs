@@ -16,6 +16,7 @@ fn activity(room: RoomId, user: UserId, product: Option<ProductId>, n: usize) ->
         visibility: Visibility::Everyone,
         metadata: serde_json::json!({ "n": n }),
         at: domain::clock::now(),
+        author_as_of: None,
     }
 }
 

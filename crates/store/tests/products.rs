@@ -13,20 +13,7 @@ fn product(n: usize) -> NewProduct {
 #[tokio::test]
 async fn products_page_oldest_first_and_newest_first_without_gaps_or_repeats() {
     let dir = std::env::temp_dir().join(format!("fr-store-products-{}", uuid::Uuid::new_v4().simple()));
-    let url = match std::env::var("FAMILYROOM_TEST_DATABASE").as_deref() {
-        Ok("postgres") => {
-            use sqlx::Connection;
-            let admin = std::env::var("FAMILYROOM_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-            let name = format!("fr_test_{}", uuid::Uuid::new_v4().simple());
-            let mut connection = sqlx::PgConnection::connect(&format!("{admin}/postgres")).await.unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut connection).await.unwrap();
-            Some(format!("{admin}/{name}"))
-        }
-        _ => None,
-    };
-    let store =
-        store::open(store::StoreOptions { url: url.as_deref(), data_dir: &dir, max_connections: 4 }).await.unwrap();
+    let store = common::open_test_store(&dir).await.unwrap();
     // Ids are time-ordered: one at a time, so that each is newer than the last.
     let mut ids = Vec::new();
     for n in 0..25 {

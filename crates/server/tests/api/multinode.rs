@@ -92,6 +92,31 @@ async fn register(client: &reqwest::Client, node: &Node, name: &str) -> (String,
     (session["access_token"].as_str().unwrap().to_owned(), session["user"]["id"].as_str().unwrap().to_owned())
 }
 
+/// Asha registers on node `a` and opens a room; `member` registers on node
+/// `b` and joins it. Returns Asha's token, the member's token and id, and
+/// the room id.
+async fn room_across(client: &reqwest::Client, a: &Node, b: &Node, member: &str) -> (String, String, String, String) {
+    let (asha, _) = register(client, a, "asha").await;
+    let (other, other_id) = register(client, b, member).await;
+    let room = post(client, format!("{}/api/v1/rooms", a.base), json!({"name": "Family"}), Some(&asha)).await;
+    let room_id = room["id"].as_str().unwrap().to_owned();
+    post(client, format!("{}/api/v1/rooms/join", b.base), json!({"invite_code": room["invite_code"]}), Some(&other))
+        .await;
+    (asha, other, other_id, room_id)
+}
+
+/// `GET path` on `node` as `token`'s user, which must answer 200.
+async fn get_on(client: &reqwest::Client, node: &Node, token: &str, path: &str) -> Value {
+    let response = client.get(format!("{}{path}", node.base)).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.json().await.unwrap()
+}
+
+/// The first 100 activities of `room` that `token`'s user may see, read through `node`.
+async fn history_on(client: &reqwest::Client, node: &Node, token: &str, room: &str) -> Value {
+    get_on(client, node, token, &format!("/api/v1/rooms/{room}/activities?limit=100")).await
+}
+
 #[tokio::test]
 async fn a_client_on_one_node_follows_posts_through_another_and_resumes_after_a_crash() {
     let database_url = testkit::fresh_postgres_database().await;
@@ -99,12 +124,7 @@ async fn a_client_on_one_node_follows_posts_through_another_and_resumes_after_a_
     let b = Node::start(&database_url);
     let client = reqwest::Client::new();
 
-    let (asha, _) = register(&client, &a, "asha").await;
-    let (ravi, _) = register(&client, &b, "ravi").await;
-    let room = post(&client, format!("{}/api/v1/rooms", a.base), json!({"name": "Family"}), Some(&asha)).await;
-    let room_id = room["id"].as_str().unwrap().to_owned();
-    post(&client, format!("{}/api/v1/rooms/join", b.base), json!({"invite_code": room["invite_code"]}), Some(&ravi))
-        .await;
+    let (asha, ravi, _, room_id) = room_across(&client, &a, &b, "ravi").await;
 
     // Asha listens on node A; Ravi posts through node B, several at once.
     let mut on_a = WsClient::connect_to(&client, &a.base, &asha).await;
@@ -118,15 +138,7 @@ async fn a_client_on_one_node_follows_posts_through_another_and_resumes_after_a_
         )
     });
     join_all(posts).await;
-    let history: Value = client
-        .get(format!("{}/api/v1/rooms/{room_id}/activities?limit=100", b.base))
-        .bearer_auth(&asha)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history = history_on(&client, &b, &asha, &room_id).await;
     let expected: Vec<Value> = history["items"]
         .as_array()
         .unwrap()
@@ -288,14 +300,7 @@ async fn a_catalog_import_in_another_process_reaches_open_carts_through_redis() 
 }
 
 async fn recommendations_on(client: &reqwest::Client, node: &Node, token: &str, room: &str) -> Value {
-    let response = client
-        .get(format!("{}/api/v1/rooms/{room}/recommendations", node.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    get_on(client, node, token, &format!("/api/v1/rooms/{room}/recommendations")).await
 }
 
 #[tokio::test]
@@ -309,12 +314,7 @@ async fn a_refresh_on_one_node_replaces_the_lists_another_node_had_cached() {
     let a = Node::start(&database_url);
     let b = Node::start(&database_url);
     let client = reqwest::Client::new();
-    let (asha, _) = register(&client, &a, "asha").await;
-    let (ravi, _) = register(&client, &b, "ravi").await;
-    let room = post(&client, format!("{}/api/v1/rooms", a.base), json!({"name": "Family"}), Some(&asha)).await;
-    let room_id = room["id"].as_str().unwrap().to_owned();
-    post(&client, format!("{}/api/v1/rooms/join", b.base), json!({"invite_code": room["invite_code"]}), Some(&ravi))
-        .await;
+    let (asha, ravi, _, room_id) = room_across(&client, &a, &b, "ravi").await;
 
     // Node B computes and caches Ravi's lists before anything happened in the room.
     let before = recommendations_on(&client, &b, &ravi, &room_id).await;
@@ -337,4 +337,62 @@ async fn a_refresh_on_one_node_replaces_the_lists_another_node_had_cached() {
     let after = recommendations_on(&client, &b, &ravi, &room_id).await;
     let ids = |lists: &Value| -> Vec<Value> { lists.as_array().unwrap().iter().map(|l| l["id"].clone()).collect() };
     assert_eq!(ids(&after), ids(&frame["recommendations"]), "node B served stale lists: {after}");
+}
+
+async fn put(client: &reqwest::Client, url: String, body: Value, token: &str) -> Value {
+    let response = client.put(url).json(&body).bearer_auth(token).send().await.unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json().await.unwrap()
+}
+
+/// Node A decides a post's visibility from the author's membership it
+/// remembers; the author turns secret mode on through node B in between, and
+/// no change message is waited for: the commit on A must still find the new
+/// secret mode and hide the post from the member it names.
+#[tokio::test]
+async fn secret_mode_turned_on_through_one_node_hides_the_next_post_through_another() {
+    let database_url = testkit::fresh_postgres_database().await;
+    let a = Node::start(&database_url);
+    let b = Node::start(&database_url);
+    let client = reqwest::Client::new();
+
+    let (asha, mom, mom_id, room_id) = room_across(&client, &a, &b, "mom").await;
+    let activities = format!("{}/api/v1/rooms/{room_id}/activities", a.base);
+
+    // Node A learns Asha's membership (no secret mode) from her first post.
+    let first =
+        post(&client, activities.clone(), json!({"action_type": "message", "message": "hello"}), Some(&asha)).await;
+    assert_eq!(first["is_secret"], false);
+
+    for round in 0..3 {
+        put(
+            &client,
+            format!("{}/api/v1/rooms/{room_id}/secret-mode", b.base),
+            json!({"enabled": true, "hidden_from": [mom_id]}),
+            &asha,
+        )
+        .await;
+        let secret = post(
+            &client,
+            activities.clone(),
+            json!({"action_type": "message", "message": format!("gift idea {round}")}),
+            Some(&asha),
+        )
+        .await;
+        assert_eq!(secret["is_secret"], true, "round {round}: {secret}");
+        let history = history_on(&client, &b, &mom, &room_id).await;
+        let seen: Vec<&Value> = history["items"].as_array().unwrap().iter().map(|a| &a["id"]).collect();
+        assert!(!seen.contains(&&secret["id"]), "round {round}: the hidden member sees the secret post");
+
+        // And off again through B: the next post through A is public.
+        put(&client, format!("{}/api/v1/rooms/{room_id}/secret-mode", b.base), json!({"enabled": false}), &asha).await;
+        let public = post(
+            &client,
+            activities.clone(),
+            json!({"action_type": "message", "message": format!("dinner {round}")}),
+            Some(&asha),
+        )
+        .await;
+        assert_eq!(public["is_secret"], false, "round {round}: {public}");
+    }
 }

@@ -165,10 +165,49 @@ async fn insert_member(
 
 /// Appends inside `tx`: bumping `rooms.activity_seq` takes the room row's
 /// lock until commit, so seqs commit in order.
+/// The author's role and secret mode as stored now.
+#[derive(sqlx::FromRow)]
+pub(super) struct AuthorRow {
+    // Read by SQLite's batched check, which matches rows to appends; this
+    // file is compiled for PostgreSQL too, which checks one append at a time.
+    #[allow(dead_code)]
+    pub room_id: Uuid,
+    #[allow(dead_code)]
+    pub user_id: Uuid,
+    role: String,
+    secret_enabled: bool,
+    secret_hidden_from: Json<BTreeSet<UserId>>,
+}
+
+impl AuthorRow {
+    /// True when the stored member is the one `expected` describes.
+    pub(super) fn matches(&self, expected: &crate::AuthorState) -> bool {
+        self.role == expected.role.as_str()
+            && self.secret_enabled == expected.secret_mode.enabled
+            && self.secret_hidden_from.0 == expected.secret_mode.hidden_from
+    }
+}
+
+pub(super) const AUTHOR_COLUMNS: &str = "room_id, user_id, role, secret_enabled, secret_hidden_from";
+
 pub(super) async fn append_in(
     tx: &mut sqlx::Transaction<'_, Db>,
     activity: &NewActivity,
 ) -> Result<ActivityRecord, StoreError> {
+    if let Some(expected) = &activity.author_as_of {
+        // Locked where the backend can, so that the author's secret mode
+        // cannot change between this check and the commit.
+        let stored: Option<AuthorRow> = sqlx::query_as(&format!(
+            "SELECT {AUTHOR_COLUMNS} FROM room_members WHERE room_id = $1 AND user_id = $2{LOCK_ROWS}"
+        ))
+        .bind(activity.room_id.0)
+        .bind(activity.user_id.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if !stored.is_some_and(|row| row.matches(expected)) {
+            return Err(StoreError::Stale);
+        }
+    }
     let (seq,): (i64,) =
         sqlx::query_as("UPDATE rooms SET activity_seq = activity_seq + 1 WHERE id = $1 RETURNING activity_seq")
             .bind(activity.room_id.0)

@@ -1,4 +1,5 @@
-//! Fixtures shared by the store's test binaries.
+//! Fixtures shared by the store's test binaries (each uses some of them).
+#![allow(dead_code)]
 
 use domain::{ProductId, money::Money, product::Product};
 use store::NewProduct;
@@ -25,4 +26,24 @@ pub fn product(prefix: &str, n: usize) -> NewProduct {
         },
         content_hash: n as u64,
     }
+}
+
+/// A store on the test backend: SQLite in `dir` by default, a fresh
+/// PostgreSQL database with `FAMILYROOM_TEST_DATABASE=postgres`.
+pub async fn open_test_store(
+    dir: &std::path::Path,
+) -> Result<std::sync::Arc<dyn store::Store>, Box<dyn std::error::Error>> {
+    let url = match std::env::var("FAMILYROOM_TEST_DATABASE").as_deref() {
+        Ok("postgres") => {
+            use sqlx::Connection;
+            let admin = std::env::var("FAMILYROOM_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+            let name = format!("fr_test_{}", uuid::Uuid::new_v4().simple());
+            let mut connection = sqlx::PgConnection::connect(&format!("{admin}/postgres")).await?;
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut connection).await?;
+            Some(format!("{admin}/{name}"))
+        }
+        _ => None,
+    };
+    Ok(store::open(store::StoreOptions { url: url.as_deref(), data_dir: dir, max_connections: 4 }).await?)
 }

@@ -1,0 +1,114 @@
+//! An append that carries the author's membership as its caller saw it
+//! (`author_as_of`) commits only while the room still has the author that
+//! way: after a secret-mode or role change, or once the author has left, it
+//! fails with `Stale` and writes nothing, alone among concurrent appends.
+//! On the test backend: SQLite by default (whose group commit checks a
+//! whole batch at once), PostgreSQL with `FAMILYROOM_TEST_DATABASE=postgres`.
+
+use std::collections::BTreeSet;
+
+use domain::{
+    ActivityId, RoomId, UserId,
+    activity::ActionType,
+    role::Role,
+    visibility::{SecretMode, Visibility},
+};
+use store::{AuthorState, NewActivity, NewRoom, NewUser, StoreError};
+
+mod common;
+
+fn message(room: RoomId, user: UserId, author: Option<&AuthorState>, n: usize) -> NewActivity {
+    NewActivity {
+        id: ActivityId::new(),
+        room_id: room,
+        user_id: user,
+        product_id: None,
+        action_type: ActionType::Message,
+        message: Some(format!("message {n}")),
+        visibility: Visibility::Everyone,
+        metadata: serde_json::json!({ "n": n }),
+        at: domain::clock::now(),
+        author_as_of: author.cloned(),
+    }
+}
+
+#[tokio::test]
+async fn an_append_decided_on_a_changed_membership_fails_alone_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("fr-store-authors-{}", uuid::Uuid::new_v4().simple()));
+    let store = common::open_test_store(&dir).await.unwrap();
+    let at = domain::clock::now();
+    let mut users = Vec::new();
+    for name in ["Asha", "Ravi"] {
+        let id = UserId::new();
+        let email = format!("{}-{}@example.com", name.to_lowercase(), id.0.simple());
+        store
+            .create_user(NewUser {
+                id,
+                name: name.into(),
+                email: email.clone(),
+                email_normalized: email,
+                password_hash: "x".into(),
+                at,
+            })
+            .await
+            .unwrap();
+        users.push(id);
+    }
+    let (owner, other) = (users[0], users[1]);
+    let room = store
+        .create_room(NewRoom {
+            id: RoomId::new(),
+            name: "Gifts".into(),
+            owner_id: owner,
+            visibility: "private".into(),
+            invite_code: format!("authors{}", &uuid::Uuid::new_v4().simple().to_string()[..10]),
+            at,
+        })
+        .await
+        .unwrap()
+        .id;
+    let as_read = AuthorState::from(&store.get_member(room, owner).await.unwrap().unwrap());
+
+    // Unchanged: it commits.
+    store.append_activity(message(room, owner, Some(&as_read), 0)).await.unwrap();
+
+    // The author turns secret mode on: an append decided before fails.
+    let secret = SecretMode { enabled: true, hidden_from: BTreeSet::from([other]) };
+    store.set_secret_mode(room, owner, &secret).await.unwrap();
+    let refused = store.append_activity(message(room, owner, Some(&as_read), 1)).await;
+    assert!(matches!(refused, Err(StoreError::Stale)), "got {refused:?}");
+
+    // Among concurrent appends (one batch on SQLite) only the stale one fails.
+    let current = AuthorState::from(&store.get_member(room, owner).await.unwrap().unwrap());
+    assert_eq!(current.secret_mode, secret);
+    let appends = (2..42).map(|n| {
+        let store = store.clone();
+        let author = if n == 20 { as_read.clone() } else { current.clone() };
+        tokio::spawn(async move { (n, store.append_activity(message(room, owner, Some(&author), n)).await) })
+    });
+    for joined in futures::future::join_all(appends).await {
+        let (n, result) = joined.unwrap();
+        if n == 20 {
+            assert!(matches!(result, Err(StoreError::Stale)), "the stale append {n} got {result:?}");
+        } else {
+            assert_eq!(result.unwrap().metadata["n"], n);
+        }
+    }
+    // Appends without `author_as_of` are not checked.
+    store.append_activity(message(room, owner, None, 99)).await.unwrap();
+
+    let stored = store.list_activities(room, 0, None, 1000).await.unwrap();
+    let written: Vec<i64> =
+        stored.iter().filter_map(|a| a.metadata.get("n").and_then(serde_json::Value::as_i64)).collect();
+    assert_eq!(written.len(), 1 + 39 + 1, "every good append and no stale one: {written:?}");
+    assert!(!written.contains(&1) && !written.contains(&20));
+
+    // A role change, and a member who is not (or no longer) in the room.
+    let mut as_viewer = current.clone();
+    as_viewer.role = Role::Viewer;
+    let refused = store.append_activity(message(room, owner, Some(&as_viewer), 100)).await;
+    assert!(matches!(refused, Err(StoreError::Stale)), "got {refused:?}");
+    let refused = store.append_activity(message(room, other, Some(&current), 101)).await;
+    assert!(matches!(refused, Err(StoreError::Stale)), "got {refused:?}");
+    drop(std::fs::remove_dir_all(&dir));
+}
