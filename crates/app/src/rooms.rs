@@ -258,15 +258,13 @@ impl App {
         make: impl Fn(&MemberRecord) -> NewActivity,
         store_error: impl Fn(store::StoreError) -> AppError,
     ) -> AppResult<ActivityRecord> {
-        let mut activity = make(&member);
-        activity.author_as_of = Some(AuthorState::from(&*member));
-        match self.inner.store.append_activity(activity).await {
+        let decided_by =
+            |member: &MemberRecord| NewActivity { author_as_of: Some(AuthorState::from(member)), ..make(member) };
+        match self.inner.store.append_activity(decided_by(&member)).await {
             Err(store::StoreError::Stale) => {
                 self.inner.caches.members.invalidate(&(room, caller.user_id)).await;
                 let member = self.fresh_member_for_append(caller, room, action).await?;
-                let mut activity = make(&member);
-                activity.author_as_of = Some(AuthorState::from(&*member));
-                self.inner.store.append_activity(activity).await.map_err(store_error)
+                self.inner.store.append_activity(decided_by(&member)).await.map_err(store_error)
             }
             other => other.map_err(store_error),
         }

@@ -15,6 +15,10 @@ use search::{ProductIndex, SearchError, SearchQuery, Sort};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+#[path = "../tests/support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 const ADJECTIVES: [&str; 16] = [
     "Slim",
     "Classic",
@@ -105,27 +109,6 @@ const COLOURS: [&str; 24] = [
 ];
 const SIZES: [&str; 8] = ["XS", "S", "M", "L", "XL", "XXL", "28", "32"];
 const BRANDS: usize = 300;
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    /// Skewed towards small indexes, like real brand and category popularity.
-    fn skewed(&mut self, n: usize) -> usize {
-        let a = self.below(n);
-        let b = self.below(n);
-        a.min(b)
-    }
-}
 
 fn synthetic(n: u64, rng: &mut Rng) -> Product {
     let category = CATEGORIES[rng.skewed(CATEGORIES.len())];

@@ -14,28 +14,9 @@ use search::{FACET_TOP, FacetCount, Facets, PRICE_BUCKETS_MINOR, PriceBucket, Pr
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn skewed(&mut self, n: usize) -> usize {
-        let a = self.below(n);
-        let b = self.below(n);
-        a.min(b)
-    }
-    fn pick<'a>(&mut self, values: &[&'a str]) -> &'a str {
-        values[self.below(values.len())]
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// Case and space variants on purpose: filters fold them, facets show them
 /// as written.
