@@ -5,7 +5,11 @@
 //! Every frame is encoded once here and shared by all its receivers; who
 //! receives it is decided by the hub with `may_see`.
 
-use std::{collections::HashSet, sync::Weak, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Weak,
+    time::Duration,
+};
 
 use async_trait::async_trait;
 use domain::{
@@ -218,30 +222,56 @@ impl App {
     /// coming online costs frames quadratic in its size (10,000 members:
     /// 50 million frames). Above `presence_broadcast_max_members` the room
     /// shows presence through its detail (`online`, `last_seen`) only.
-    async fn apply_presence(&self, change: PresenceChange) {
-        if let Err(e) = self.inner.store.set_presence(change.room_id, change.user_id, change.online, change.at).await {
+    /// Persists a burst of presence transitions in one commit, then
+    /// announces each, in order, to rooms small enough to announce presence.
+    async fn apply_presence(&self, changes: &[PresenceChange]) {
+        let updates: Vec<store::PresenceUpdate> = changes
+            .iter()
+            .map(|c| store::PresenceUpdate { room: c.room_id, user: c.user_id, online: c.online, at: c.at })
+            .collect();
+        if let Err(e) = self.inner.store.set_presences(&updates).await {
             tracing::warn!(error = %e, "cannot persist presence");
         }
-        match self.inner.store.count_members(change.room_id).await {
-            Ok(members) if members > i64::from(self.inner.presence_broadcast_max_members) => return,
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "cannot count a room's members; announcing presence anyway"),
+        // Counted once per room and burst: a room of thousands connecting at
+        // once must not count its members once per socket.
+        let mut announced: HashMap<RoomId, bool> = HashMap::new();
+        for change in changes {
+            let announce = match announced.get(&change.room_id) {
+                Some(announce) => *announce,
+                None => {
+                    let announce = match self.inner.store.count_members(change.room_id).await {
+                        Ok(members) => members <= i64::from(self.inner.presence_broadcast_max_members),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot count a room's members; announcing presence anyway");
+                            true
+                        }
+                    };
+                    announced.insert(change.room_id, announce);
+                    announce
+                }
+            };
+            if !announce {
+                continue;
+            }
+            let frame = json!({
+                "type": "presence",
+                "room_id": change.room_id,
+                "user_id": change.user_id,
+                "is_online": change.online,
+                "last_seen": format_time(change.at),
+            });
+            self.publish_signal(
+                change.room_id,
+                Audience::Room { author: change.user_id, visibility: Visibility::Everyone },
+                frame,
+            )
+            .await;
         }
-        let frame = json!({
-            "type": "presence",
-            "room_id": change.room_id,
-            "user_id": change.user_id,
-            "is_online": change.online,
-            "last_seen": format_time(change.at),
-        });
-        self.publish_signal(
-            change.room_id,
-            Audience::Room { author: change.user_id, visibility: Visibility::Everyone },
-            frame,
-        )
-        .await;
     }
 }
+
+/// The most presence transitions persisted in one commit.
+const PRESENCE_BATCH: usize = 512;
 
 /// Persists and announces presence transitions, off the sessions' path.
 pub(crate) fn spawn_presence_worker(
@@ -249,9 +279,11 @@ pub(crate) fn spawn_presence_worker(
     mut changes: tokio::sync::mpsc::UnboundedReceiver<PresenceChange>,
 ) {
     tokio::spawn(async move {
-        while let Some(change) = changes.recv().await {
+        let mut batch = Vec::with_capacity(PRESENCE_BATCH);
+        while changes.recv_many(&mut batch, PRESENCE_BATCH).await > 0 {
             let Some(inner) = inner.upgrade() else { break };
-            App { inner }.apply_presence(change).await;
+            App { inner }.apply_presence(&batch).await;
+            batch.clear();
         }
     });
 }

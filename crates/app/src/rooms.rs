@@ -399,7 +399,7 @@ impl App {
         errors.into_result()?;
         let expires_at = input.expires_at.or_else(|| input.expires_in_hours.map(|h| at + time::Duration::hours(h)));
         let room = self.inner.store.set_invite(room_id, &new_invite_code(), expires_at, input.max_uses, now()).await?;
-        let count = self.inner.store.list_members(room_id).await?.len() as i64;
+        let count = self.inner.store.count_members(room_id).await?;
         Ok(room_view(room, me.role, count))
     }
 
@@ -431,7 +431,7 @@ impl App {
                 });
             }
         };
-        let count = self.inner.store.list_members(room.id).await?.len() as i64;
+        let count = self.inner.store.count_members(room.id).await?;
         let online = self.online_users(room.id).await;
         Ok(JoinedRoom {
             member: member_view(&member, online.contains(&member.user_id)),

@@ -6,7 +6,6 @@
 use std::{
     any::Any,
     sync::Arc,
-    task::Poll,
     time::{Duration, Instant},
 };
 
@@ -81,18 +80,10 @@ pub async fn security_headers(State(config): State<Arc<HttpConfig>>, request: Re
 
 /// Answers 503 when the handler has not finished within `limit`.
 ///
-/// The handler is polled once before any timer exists: most requests (cache
-/// hits) finish in that first poll, and arming a tokio timer for each of
-/// them costs a wake-up of the runtime's driver (an eventfd write) per
-/// request, a fifth of a cached read's CPU. A request that has to wait gets
-/// its timer, measured from when it arrived.
+/// Most requests (cache hits) finish in their first poll and never arm a
+/// timer ([`realtime::deadline::within`]); a request that has to wait gets one.
 pub async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response<Body> {
-    let arrived = tokio::time::Instant::now();
-    let mut handler = std::pin::pin!(next.run(request));
-    if let Poll::Ready(response) = futures::poll!(handler.as_mut()) {
-        return response;
-    }
-    match tokio::time::timeout_at(arrived + limit, handler).await {
+    match realtime::deadline::within(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(limit_ms = limit.as_millis() as u64, "request timed out");

@@ -11,6 +11,7 @@
 
 mod bus;
 pub mod config;
+pub mod deadline;
 pub mod error;
 pub mod event;
 pub mod frame;

@@ -190,13 +190,16 @@ impl SessionContext {
         let mut ping = tokio::time::interval_at(Instant::now() + config.ping_interval, config.ping_interval);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut command: Option<Command<'_>> = None;
+        // Made once: a fresh `cancelled()` each turn of the loop would join
+        // and leave the token's waiter list (a lock) per delivered frame.
+        let mut cancelled = std::pin::pin!(shutdown.cancelled());
 
         let end = loop {
             let busy = command.is_some();
             // Unbiased (random among ready branches): a busy outbound queue
             // must not starve reading, pings or the idle check.
             tokio::select! {
-                () = shutdown.cancelled() => break SessionEnd::Shutdown,
+                () = &mut cancelled => break SessionEnd::Shutdown,
                 event = receiver.recv() => match event {
                     ConnectionEvent::Frames(frames) => {
                         if let Err(end) = Box::pin(write_batch(&mut socket, frames, config.write_timeout)).await {
@@ -419,7 +422,7 @@ where
         }
         socket.flush().await
     };
-    match tokio::time::timeout(timeout, write).await {
+    match crate::deadline::within(timeout, write).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) => Err(SessionEnd::TransportError),
         Err(_) => Err(SessionEnd::WriteTimeout),
@@ -430,7 +433,7 @@ async fn write_one<S>(socket: &mut S, message: Message, timeout: Duration) -> Re
 where
     S: Sink<Message> + Unpin,
 {
-    match tokio::time::timeout(timeout, socket.send(message)).await {
+    match crate::deadline::within(timeout, socket.send(message)).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) => Err(SessionEnd::TransportError),
         Err(_) => Err(SessionEnd::WriteTimeout),

@@ -9,6 +9,7 @@ pub mod telemetry;
 use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use secrecy::{ExposeSecret, SecretSlice};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -172,6 +173,14 @@ pub async fn start(config: &Config) -> anyhow::Result<RunningServer> {
     let grace = Duration::from_secs(config.shutdown_grace_secs);
     let stop = shutdown.clone();
     let app = services.app.clone();
+    // Nagle's algorithm would hold a small WebSocket frame or response back
+    // until the peer acknowledges the previous one, which a delayed ACK can
+    // put off by tens of milliseconds: every frame here is meant to go now.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
     let handle = tokio::spawn(async move {
         let serving = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(stop.clone().cancelled_owned());

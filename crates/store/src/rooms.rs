@@ -75,6 +75,15 @@ pub struct NewActivity {
     pub author_as_of: Option<AuthorState>,
 }
 
+/// A member going online or offline in a room, as persisted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PresenceUpdate {
+    pub room: RoomId,
+    pub user: UserId,
+    pub online: bool,
+    pub at: OffsetDateTime,
+}
+
 /// What of a member an activity's visibility and permission depend on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthorState {
@@ -178,13 +187,9 @@ pub trait Rooms {
         activity: NewActivity,
     ) -> Result<ActivityRecord, StoreError>;
     async fn set_secret_mode(&self, room: RoomId, user: UserId, mode: &SecretMode) -> Result<(), StoreError>;
-    async fn set_presence(
-        &self,
-        room: RoomId,
-        user: UserId,
-        online: bool,
-        at: OffsetDateTime,
-    ) -> Result<(), StoreError>;
+    /// Persists presence transitions in order, in one transaction: a burst
+    /// of sockets connecting costs one commit, not one per socket.
+    async fn set_presences(&self, updates: &[PresenceUpdate]) -> Result<(), StoreError>;
 
     /// Appends to the room's log; the returned record carries its seq.
     async fn append_activity(&self, activity: NewActivity) -> Result<ActivityRecord, StoreError>;

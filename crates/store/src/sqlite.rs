@@ -65,9 +65,14 @@ impl SqliteStore {
             // dropped whenever another connection commits, so under writes
             // every read would fetch its pages again.
             .pragma("mmap_size", MMAP_BYTES.to_string());
+        // No ping before lending a connection: an embedded database's
+        // connection cannot go stale the way a network one can, and each ping
+        // is a round trip to the connection's thread (a context switch pair
+        // on every query).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
             // The checkpointer below keeps the WAL short; the writer itself
             // checkpoints only when the WAL has grown far past that, so a
             // commit seldom waits for a checkpoint's writes and fsyncs.
@@ -76,6 +81,7 @@ impl SqliteStore {
         let reader = SqlitePoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         let appends = group_commit::Appender::start(writer.clone());
@@ -176,7 +182,7 @@ mod group_commit {
 
     use super::{
         Db,
-        rooms::{ACTIVITY_COLUMNS, AUTHOR_COLUMNS, ActivityRow, AuthorRow, append_in},
+        rooms::{AUTHOR_COLUMNS, AuthorRow, append_in},
     };
     use crate::{ActivityRecord, NewActivity, StoreError};
 
@@ -335,32 +341,51 @@ mod group_commit {
             .map(|(room, last)| (room, last - per_room.get(&room).copied().unwrap_or(0) + 1))
             .collect();
 
-        let mut insert = QueryBuilder::<Db>::new(
-            "INSERT INTO room_activities (id, room_id, seq, user_id, product_id, action_type, message, is_secret, \
-             visibility, metadata, created_at) ",
-        );
-        insert.push_values(batch, |mut row, (activity, _)| {
+        let mut records = Vec::with_capacity(batch.len());
+        for (activity, _) in batch {
             let seq = next.get_mut(&activity.room_id.0).map_or(0, |n| {
                 *n += 1;
                 *n - 1
             });
-            row.push_bind(activity.id.0)
-                .push_bind(activity.room_id.0)
-                .push_bind(seq)
-                .push_bind(activity.user_id.0)
-                .push_bind(activity.product_id.map(|p| p.0))
-                .push_bind(activity.action_type.as_str())
-                .push_bind(activity.message.clone())
-                .push_bind(activity.visibility.is_restricted())
-                .push_bind(Json(activity.visibility.clone()))
-                .push_bind(Json(activity.metadata.clone()))
-                .push_bind(activity.at);
+            records.push(ActivityRecord {
+                id: activity.id,
+                room_id: activity.room_id,
+                seq,
+                user_id: activity.user_id,
+                product_id: activity.product_id,
+                action_type: activity.action_type,
+                message: activity.message.clone(),
+                visibility: activity.visibility.clone(),
+                metadata: activity.metadata.clone(),
+                created_at: activity.at,
+            });
+        }
+        // No RETURNING: every column is known here (`at` already has the
+        // microsecond precision both backends store), and reading each row
+        // back would cost a hand-off from SQLite's thread and a JSON decode
+        // per activity.
+        let mut insert = QueryBuilder::<Db>::new(
+            "INSERT INTO room_activities (id, room_id, seq, user_id, product_id, action_type, message, is_secret, \
+             visibility, metadata, created_at) ",
+        );
+        insert.push_values(&records, |mut row, record| {
+            row.push_bind(record.id.0)
+                .push_bind(record.room_id.0)
+                .push_bind(record.seq)
+                .push_bind(record.user_id.0)
+                .push_bind(record.product_id.map(|p| p.0))
+                .push_bind(record.action_type.as_str())
+                .push_bind(record.message.as_deref())
+                .push_bind(record.visibility.is_restricted())
+                .push_bind(Json(&record.visibility))
+                .push_bind(Json(&record.metadata))
+                .push_bind(record.created_at);
         });
-        insert.push(format!(" RETURNING {ACTIVITY_COLUMNS}"));
-        let rows: Vec<ActivityRow> = insert.build_query_as().fetch_all(&mut **tx).await?;
-        // SQLite returns the rows in no promised order.
-        let mut by_id: HashMap<Uuid, ActivityRow> = rows.into_iter().map(|row| (row.id, row)).collect();
-        batch.iter().map(|(activity, _)| by_id.remove(&activity.id.0).ok_or(StoreError::NotFound)?.try_into()).collect()
+        let inserted = insert.build().execute(&mut **tx).await?.rows_affected();
+        if inserted != records.len() as u64 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(records)
     }
 }
 

@@ -13,7 +13,7 @@ use domain::{
     role::Role,
     visibility::{SecretMode, Visibility},
 };
-use store::{AuthorState, NewActivity, NewRoom, NewUser, StoreError};
+use store::{AuthorState, NewActivity, StoreError};
 
 mod common;
 
@@ -36,37 +36,9 @@ fn message(room: RoomId, user: UserId, author: Option<&AuthorState>, n: usize) -
 async fn an_append_decided_on_a_changed_membership_fails_alone_and_writes_nothing() {
     let dir = std::env::temp_dir().join(format!("fr-store-authors-{}", uuid::Uuid::new_v4().simple()));
     let store = common::open_test_store(&dir).await.unwrap();
-    let at = domain::clock::now();
-    let mut users = Vec::new();
-    for name in ["Asha", "Ravi"] {
-        let id = UserId::new();
-        let email = format!("{}-{}@example.com", name.to_lowercase(), id.0.simple());
-        store
-            .create_user(NewUser {
-                id,
-                name: name.into(),
-                email: email.clone(),
-                email_normalized: email,
-                password_hash: "x".into(),
-                at,
-            })
-            .await
-            .unwrap();
-        users.push(id);
-    }
+    let users = common::users(store.as_ref(), &["Asha", "Ravi"]).await.unwrap();
     let (owner, other) = (users[0], users[1]);
-    let room = store
-        .create_room(NewRoom {
-            id: RoomId::new(),
-            name: "Gifts".into(),
-            owner_id: owner,
-            visibility: "private".into(),
-            invite_code: format!("authors{}", &uuid::Uuid::new_v4().simple().to_string()[..10]),
-            at,
-        })
-        .await
-        .unwrap()
-        .id;
+    let room = common::room(store.as_ref(), owner, "Gifts").await.unwrap();
     let as_read = AuthorState::from(&store.get_member(room, owner).await.unwrap().unwrap());
 
     // Unchanged: it commits.

@@ -488,20 +488,21 @@ impl Rooms for BackendStore {
         if updated.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    async fn set_presence(
-        &self,
-        room: RoomId,
-        user: UserId,
-        online: bool,
-        at: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE room_members SET is_online = $3, last_seen = $4 WHERE room_id = $1 AND user_id = $2")
-            .bind(room.0)
-            .bind(user.0)
-            .bind(online)
-            .bind(at)
-            .execute(self.writer())
-            .await?;
+    async fn set_presences(&self, updates: &[crate::PresenceUpdate]) -> Result<(), StoreError> {
+        if updates.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer().begin().await?;
+        for update in updates {
+            sqlx::query("UPDATE room_members SET is_online = $3, last_seen = $4 WHERE room_id = $1 AND user_id = $2")
+                .bind(update.room.0)
+                .bind(update.user.0)
+                .bind(update.online)
+                .bind(update.at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

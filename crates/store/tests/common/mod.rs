@@ -1,8 +1,8 @@
 //! Fixtures shared by the store's test binaries (each uses some of them).
 #![allow(dead_code)]
 
-use domain::{ProductId, money::Money, product::Product};
-use store::NewProduct;
+use domain::{ProductId, RoomId, UserId, money::Money, product::Product};
+use store::{NewProduct, NewRoom, NewUser, Store, StoreError};
 
 /// A product whose SKU is `{prefix}-{n}`, created now.
 pub fn product(prefix: &str, n: usize) -> NewProduct {
@@ -46,4 +46,41 @@ pub async fn open_test_store(
         _ => None,
     };
     Ok(store::open(store::StoreOptions { url: url.as_deref(), data_dir: dir, max_connections: 4 }).await?)
+}
+
+/// Registers one user per name; their ids in the same order.
+pub async fn users(store: &dyn Store, names: &[&str]) -> Result<Vec<UserId>, StoreError> {
+    let at = domain::clock::now();
+    let mut users = Vec::new();
+    for name in names {
+        let id = UserId::new();
+        let email = format!("{}-{}@example.com", name.to_lowercase(), id.0.simple());
+        store
+            .create_user(NewUser {
+                id,
+                name: (*name).into(),
+                email: email.clone(),
+                email_normalized: email,
+                password_hash: "x".into(),
+                at,
+            })
+            .await?;
+        users.push(id);
+    }
+    Ok(users)
+}
+
+/// A private room owned by `owner`, its only member.
+pub async fn room(store: &dyn Store, owner: UserId, name: &str) -> Result<RoomId, StoreError> {
+    Ok(store
+        .create_room(NewRoom {
+            id: RoomId::new(),
+            name: name.into(),
+            owner_id: owner,
+            visibility: "private".into(),
+            invite_code: format!("room{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
+            at: domain::clock::now(),
+        })
+        .await?
+        .id)
 }
