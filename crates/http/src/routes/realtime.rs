@@ -28,7 +28,11 @@ use crate::{
 /// (the largest, a subscribe with its cursor, is about 200 bytes) and the
 /// read buffer grows for a larger one, so an idle socket keeps 256 bytes.
 const READ_BUFFER_BYTES: usize = 256;
-const WRITE_BUFFER_BYTES: usize = 8 * 1024;
+/// Each frame goes to the socket as it is fed. The session still flushes once
+/// per batch; with a larger buffer, a burst (presence of a family coming
+/// online) grew it and every idle socket kept that capacity: 4.5 KiB per idle
+/// socket instead of 3.0 (`bench/realtime.sh d`).
+const WRITE_BUFFER_BYTES: usize = 0;
 /// Larger inbound messages are refused by the transport before they are
 /// buffered; the session refuses anything above its own, smaller limit.
 const TRANSPORT_MAX_MESSAGE_BYTES: usize = 64 * 1024;
