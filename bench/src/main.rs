@@ -114,6 +114,9 @@ async fn register(client: &reqwest::Client, base: &str, i: usize) -> Result<Sess
     Ok(Session { token: response["access_token"].as_str().context("token")?.to_owned() })
 }
 
+/// The start of a fan-out run that the second latency line leaves out.
+const WARM_UP: Duration = Duration::from_secs(2);
+
 /// Requests the generator keeps in flight while setting up.
 const SETUP_CONCURRENCY: usize = 64;
 
@@ -264,7 +267,7 @@ async fn fanout(
                 match next {
                     Some(Ok(Message::Text(text))) => {
                         if let Some(sent) = sent_at(&text) {
-                            latencies.push(((now_nanos().saturating_sub(sent)) / 1000) as u64);
+                            latencies.push((sent, ((now_nanos().saturating_sub(sent)) / 1000) as u64));
                             received.fetch_add(1, Ordering::Relaxed);
                         }
                     }
@@ -313,10 +316,28 @@ async fn fanout(
     stop.send_replace(true);
     let cpu_after = server_pid.map(cpu_seconds).transpose()?;
     let own_cpu = cpu_seconds(std::process::id())? - own_cpu_before;
-    let mut all: Vec<u64> = Vec::new();
+    let mut samples: Vec<(u128, u64)> = Vec::new();
     for receiver in receivers {
-        all.extend(receiver.await?);
+        samples.extend(receiver.await?);
     }
+    // FR_LOAD_SERIES=<file> keeps every delivery as "sent (ms into the run),
+    // latency (µs)", to see when the slow ones happened.
+    if let Ok(path) = std::env::var("FR_LOAD_SERIES") {
+        let first = samples.iter().map(|(sent, _)| *sent).min().unwrap_or_default();
+        let mut series = samples.clone();
+        series.sort_unstable();
+        let lines: Vec<String> =
+            series.iter().map(|(sent, latency)| format!("{:.3},{latency}", (sent - first) as f64 / 1e6)).collect();
+        std::fs::write(path, lines.join("\n"))?;
+    }
+    // The first seconds fill every per-node cache (memberships, verified
+    // tokens) and drain the presence of the sockets just opened; the second
+    // latency line leaves them out.
+    let steady_from = samples.iter().map(|(sent, _)| *sent).min().unwrap_or_default() + WARM_UP.as_nanos();
+    let mut steady: Vec<u64> =
+        samples.iter().filter(|(sent, _)| *sent >= steady_from).map(|(_, latency)| *latency).collect();
+    steady.sort_unstable();
+    let mut all: Vec<u64> = samples.into_iter().map(|(_, latency)| latency).collect();
     all.sort_unstable();
     let deliveries = received.load(Ordering::Relaxed);
     println!(
@@ -332,6 +353,14 @@ async fn fanout(
         percentile(&all, 0.9),
         percentile(&all, 0.99),
         percentile(&all, 1.0)
+    );
+    println!(
+        "latency ms after the first {} s: p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
+        WARM_UP.as_secs(),
+        percentile(&steady, 0.5),
+        percentile(&steady, 0.9),
+        percentile(&steady, 0.99),
+        percentile(&steady, 1.0)
     );
     if let (Some(before), Some(after)) = (cpu_before, cpu_after) {
         println!(
