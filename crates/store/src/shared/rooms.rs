@@ -167,13 +167,7 @@ async fn insert_member(
 /// lock until commit, so seqs commit in order.
 /// The author's role and secret mode as stored now.
 #[derive(sqlx::FromRow)]
-pub(super) struct AuthorRow {
-    // Read by SQLite's batched check, which matches rows to appends; this
-    // file is compiled for PostgreSQL too, which checks one append at a time.
-    #[allow(dead_code)]
-    pub room_id: Uuid,
-    #[allow(dead_code)]
-    pub user_id: Uuid,
+struct AuthorRow {
     role: String,
     secret_enabled: bool,
     secret_hidden_from: Json<BTreeSet<UserId>>,
@@ -181,14 +175,14 @@ pub(super) struct AuthorRow {
 
 impl AuthorRow {
     /// True when the stored member is the one `expected` describes.
-    pub(super) fn matches(&self, expected: &crate::AuthorState) -> bool {
+    fn matches(&self, expected: &crate::AuthorState) -> bool {
         self.role == expected.role.as_str()
             && self.secret_enabled == expected.secret_mode.enabled
             && self.secret_hidden_from.0 == expected.secret_mode.hidden_from
     }
 }
 
-pub(super) const AUTHOR_COLUMNS: &str = "room_id, user_id, role, secret_enabled, secret_hidden_from";
+const AUTHOR_COLUMNS: &str = "role, secret_enabled, secret_hidden_from";
 
 pub(super) async fn append_in(
     tx: &mut sqlx::Transaction<'_, Db>,
