@@ -216,14 +216,13 @@ impl App {
         }
     }
 
-    /// Persists a transition and, in a room small enough, announces it.
+    /// Persists a burst of transitions in one commit and, in rooms small
+    /// enough, announces each of them, in order.
     ///
     /// Every transition is a frame to every connected member, so a big room
     /// coming online costs frames quadratic in its size (10,000 members:
     /// 50 million frames). Above `presence_broadcast_max_members` the room
     /// shows presence through its detail (`online`, `last_seen`) only.
-    /// Persists a burst of presence transitions in one commit, then
-    /// announces each, in order, to rooms small enough to announce presence.
     async fn apply_presence(&self, changes: &[PresenceChange]) {
         let updates: Vec<store::PresenceUpdate> = changes
             .iter()

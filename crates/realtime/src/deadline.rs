@@ -13,8 +13,8 @@ use std::time::Duration;
 
 pub use tokio::time::error::Elapsed;
 
-/// Runs `work` to completion unless it is still pending `limit` after it
-/// first had to wait. Work that completes in its first poll never arms a timer.
+/// Runs `work` to completion unless it is still pending `limit` after this
+/// call. Work that completes in its first poll never arms a timer.
 pub async fn within<F: Future>(limit: Duration, work: F) -> Result<F::Output, Elapsed> {
     let started = tokio::time::Instant::now();
     let mut work = std::pin::pin!(work);

@@ -277,8 +277,8 @@ mod group_commit {
         }
     }
 
-    /// Appends AND the reservation below on: every `author_as_of` of the
-    /// batch still describes its member as stored. One subquery counts the
+    /// Adds to the reservation's `WHERE` the condition that every
+    /// `author_as_of` of the batch still describes its member as stored. One subquery counts the
     /// stored members equal to the distinct expected ones (the hidden-from
     /// set compared as the JSON text both sides encode the same way); when
     /// any differs, the reservation updates no room and the batch is replayed
