@@ -33,16 +33,6 @@ fn text_frame(payload: &str) -> Vec<u8> {
     frame
 }
 
-/// This process's CPU time (user + system) in seconds, from /proc.
-fn own_cpu_seconds() -> Result<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat")?;
-    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
-        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-    Ok(ticks / 100.0)
-}
-
 fn write(address: &str, sockets: usize, rounds: usize) -> Result<()> {
     let listener = TcpListener::bind(address)?;
     let mut peers = Vec::with_capacity(sockets);
@@ -52,7 +42,7 @@ fn write(address: &str, sockets: usize, rounds: usize) -> Result<()> {
         peers.push(peer);
     }
     let frame = text_frame(PAYLOAD);
-    let cpu_before = own_cpu_seconds()?;
+    let cpu_before = bench::cpu_seconds(std::process::id())?;
     let started = Instant::now();
     let mut rounds_took: Vec<Duration> = Vec::with_capacity(rounds);
     for _ in 0..rounds {
@@ -63,7 +53,7 @@ fn write(address: &str, sockets: usize, rounds: usize) -> Result<()> {
         rounds_took.push(round.elapsed());
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let cpu = own_cpu_seconds()? - cpu_before;
+    let cpu = bench::cpu_seconds(std::process::id())? - cpu_before;
     rounds_took.sort_unstable();
     let writes = (sockets * rounds) as f64;
     println!("{sockets} sockets, {rounds} rounds, {} bytes per frame", frame.len());

@@ -20,6 +20,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
+use bench::{cpu_seconds, rss_kib};
 use clap::{Parser, Subcommand};
 use futures::{SinkExt, StreamExt, future::join_all};
 use serde_json::{Value, json};
@@ -76,25 +77,6 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     }
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index] as f64 / 1000.0
-}
-
-/// Server CPU time (user + system) in seconds, from /proc.
-fn cpu_seconds(pid: u32) -> Result<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
-        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-    Ok(ticks / 100.0)
-}
-
-fn rss_kib(pid: u32) -> Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .context("VmRSS")
 }
 
 struct Session {
@@ -322,18 +304,17 @@ async fn fanout(
     }
     // FR_LOAD_SERIES=<file> keeps every delivery as "sent (ms into the run),
     // latency (µs)", to see when the slow ones happened.
+    samples.sort_unstable();
+    let first = samples.first().map(|(sent, _)| *sent).unwrap_or_default();
     if let Ok(path) = std::env::var("FR_LOAD_SERIES") {
-        let first = samples.iter().map(|(sent, _)| *sent).min().unwrap_or_default();
-        let mut series = samples.clone();
-        series.sort_unstable();
         let lines: Vec<String> =
-            series.iter().map(|(sent, latency)| format!("{:.3},{latency}", (sent - first) as f64 / 1e6)).collect();
+            samples.iter().map(|(sent, latency)| format!("{:.3},{latency}", (sent - first) as f64 / 1e6)).collect();
         std::fs::write(path, lines.join("\n"))?;
     }
     // The first seconds fill every per-node cache (memberships, verified
     // tokens) and drain the presence of the sockets just opened; the second
     // latency line leaves them out.
-    let steady_from = samples.iter().map(|(sent, _)| *sent).min().unwrap_or_default() + WARM_UP.as_nanos();
+    let steady_from = first + WARM_UP.as_nanos();
     let mut steady: Vec<u64> =
         samples.iter().filter(|(sent, _)| *sent >= steady_from).map(|(_, latency)| *latency).collect();
     steady.sort_unstable();

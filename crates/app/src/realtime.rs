@@ -224,11 +224,7 @@ impl App {
     /// 50 million frames). Above `presence_broadcast_max_members` the room
     /// shows presence through its detail (`online`, `last_seen`) only.
     async fn apply_presence(&self, changes: &[PresenceChange]) {
-        let updates: Vec<store::PresenceUpdate> = changes
-            .iter()
-            .map(|c| store::PresenceUpdate { room: c.room_id, user: c.user_id, online: c.online, at: c.at })
-            .collect();
-        if let Err(e) = self.inner.store.set_presences(&updates).await {
+        if let Err(e) = self.inner.store.set_presences(changes).await {
             tracing::warn!(error = %e, "cannot persist presence");
         }
         // Counted once per room and burst: a room of thousands connecting at

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod error;
 pub mod ids;
 pub mod money;
+pub mod presence;
 pub mod product;
 pub mod role;
 pub mod user;

@@ -27,14 +27,7 @@ use tokio_util::sync::CancellationToken;
 
 const ROOMS_KEY: &str = "familyroom:presence:rooms";
 
-/// A real presence transition of `user_id` in `room_id`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PresenceChange {
-    pub room_id: RoomId,
-    pub user_id: UserId,
-    pub online: bool,
-    pub at: OffsetDateTime,
-}
+pub use domain::presence::PresenceChange;
 
 /// Receives every transition. Must not block: hand the work to a task or a
 /// channel. Called from sessions and from background sweeps.

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use domain::{
     ActivityId, ProductId, RoomId, UserId,
     activity::ActionType,
+    presence::PresenceChange,
     role::Role,
     visibility::{SecretMode, Visibility},
 };
@@ -73,15 +74,6 @@ pub struct NewActivity {
     /// cached membership and still never store an activity under a secret
     /// mode the author has since changed.
     pub author_as_of: Option<AuthorState>,
-}
-
-/// A member going online or offline in a room, as persisted.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PresenceUpdate {
-    pub room: RoomId,
-    pub user: UserId,
-    pub online: bool,
-    pub at: OffsetDateTime,
 }
 
 /// What of a member an activity's visibility and permission depend on.
@@ -189,7 +181,7 @@ pub trait Rooms {
     async fn set_secret_mode(&self, room: RoomId, user: UserId, mode: &SecretMode) -> Result<(), StoreError>;
     /// Persists presence transitions in order, in one transaction: a burst
     /// of sockets connecting costs one commit, not one per socket.
-    async fn set_presences(&self, updates: &[PresenceUpdate]) -> Result<(), StoreError>;
+    async fn set_presences(&self, changes: &[PresenceChange]) -> Result<(), StoreError>;
 
     /// Appends to the room's log; the returned record carries its seq.
     async fn append_activity(&self, activity: NewActivity) -> Result<ActivityRecord, StoreError>;

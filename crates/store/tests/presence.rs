@@ -4,7 +4,7 @@
 //! is no work. On the test backend (SQLite by default, PostgreSQL with
 //! `FAMILYROOM_TEST_DATABASE=postgres`).
 
-use store::PresenceUpdate;
+use domain::presence::PresenceChange;
 
 mod common;
 
@@ -34,7 +34,7 @@ async fn a_burst_of_transitions_leaves_each_members_last_one() {
 
     let t = |seconds: i64| domain::clock::now() + time::Duration::seconds(seconds);
     let (early, middle, late) = (t(1), t(2), t(3));
-    let update = |user, online, at| PresenceUpdate { room, user, online, at };
+    let update = |user_id, online, at| PresenceChange { room_id: room, user_id, online, at };
     store
         .set_presences(&[
             update(owner, true, early),

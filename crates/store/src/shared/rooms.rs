@@ -163,8 +163,6 @@ async fn insert_member(
     Ok(())
 }
 
-/// Appends inside `tx`: bumping `rooms.activity_seq` takes the room row's
-/// lock until commit, so seqs commit in order.
 /// The author's role and secret mode as stored now.
 #[derive(sqlx::FromRow)]
 struct AuthorRow {
@@ -182,8 +180,8 @@ impl AuthorRow {
     }
 }
 
-const AUTHOR_COLUMNS: &str = "role, secret_enabled, secret_hidden_from";
-
+/// Appends inside `tx`: bumping `rooms.activity_seq` takes the room row's
+/// lock until commit, so seqs commit in order.
 pub(super) async fn append_in(
     tx: &mut sqlx::Transaction<'_, Db>,
     activity: &NewActivity,
@@ -192,7 +190,7 @@ pub(super) async fn append_in(
         // Locked where the backend can, so that the author's secret mode
         // cannot change between this check and the commit.
         let stored: Option<AuthorRow> = sqlx::query_as(&format!(
-            "SELECT {AUTHOR_COLUMNS} FROM room_members WHERE room_id = $1 AND user_id = $2{LOCK_ROWS}"
+            "SELECT role, secret_enabled, secret_hidden_from FROM room_members WHERE room_id = $1 AND user_id = $2{LOCK_ROWS}"
         ))
         .bind(activity.room_id.0)
         .bind(activity.user_id.0)
@@ -482,17 +480,17 @@ impl Rooms for BackendStore {
         if updated.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    async fn set_presences(&self, updates: &[crate::PresenceUpdate]) -> Result<(), StoreError> {
-        if updates.is_empty() {
+    async fn set_presences(&self, changes: &[domain::presence::PresenceChange]) -> Result<(), StoreError> {
+        if changes.is_empty() {
             return Ok(());
         }
         let mut tx = self.writer().begin().await?;
-        for update in updates {
+        for change in changes {
             sqlx::query("UPDATE room_members SET is_online = $3, last_seen = $4 WHERE room_id = $1 AND user_id = $2")
-                .bind(update.room.0)
-                .bind(update.user.0)
-                .bind(update.online)
-                .bind(update.at)
+                .bind(change.room_id.0)
+                .bind(change.user_id.0)
+                .bind(change.online)
+                .bind(change.at)
                 .execute(&mut *tx)
                 .await?;
         }
