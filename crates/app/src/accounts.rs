@@ -318,6 +318,9 @@ impl App {
                 },
             )
             .await?;
+        // Nobody holds this login's tokens yet, so nobody can have revoked
+        // it: its first request need not read the database to learn that.
+        self.inner.caches.sessions.insert(family_id, true).await;
         let (access_token, access_token_expires_at) =
             self.inner.tokens.issue_access(Caller { user_id: user.id, family_id }, at)?;
         Ok(AuthSession { user: user.into(), access_token, refresh_token, access_token_expires_at })

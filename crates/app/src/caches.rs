@@ -4,7 +4,14 @@
 //! nodes: whoever changes or revokes one publishes its key on Redis and every
 //! node drops it at once. A short time-to-live bounds the staleness if a
 //! message is lost, and a node that lost its subscription forgets everything
-//! when it comes back, since it may have missed messages meanwhile.
+//! when it comes back, since it may have missed messages meanwhile. A single
+//! node makes every change itself, so there the time-to-live only returns
+//! the memory of entries nobody uses.
+//!
+//! Every entry lives a randomly shortened time-to-live: entries filled in a
+//! burst (a node's first minute, every member of a room coming back) would
+//! otherwise expire in one burst and be read again all at once, which on a
+//! busy node is a stall of every request behind those reads (decision 0012).
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -22,9 +29,17 @@ use crate::recommendations::RecommendationView;
 pub(crate) type ListsKey = (RoomId, UserId, UserId);
 type Lists = Cache<ListsKey, Arc<Vec<RecommendationView>>>;
 
-/// How long a node may keep an entry that another node changed, should the
-/// change message be lost.
-const TTL: Duration = Duration::from_secs(10);
+/// How long a node of several may keep an entry that another node changed,
+/// should the change message be lost.
+const SHARED_TTL: Duration = Duration::from_secs(10);
+/// One node hears every change it makes: its entries do not go stale. The
+/// time-to-live bounds what quiet logins and users keep in memory, and how
+/// long a logout would go unnoticed by a second node wrongly run without
+/// Redis (every node of several needs it; docs/ARCHITECTURE.md).
+const LOCAL_TTL: Duration = Duration::from_secs(120);
+/// Memberships are never trusted (see [`Caches::members`]): a stale one costs
+/// one retried append, so they may live long on every node.
+const MEMBERS_TTL: Duration = Duration::from_secs(600);
 /// Recommendation lists change only on a refresh, which announces itself.
 const LISTS_TTL: Duration = Duration::from_secs(60);
 const CHANNEL: &str = "familyroom:caches";
@@ -86,10 +101,10 @@ impl Caches {
     /// Local caches only (one node).
     pub fn local() -> Self {
         Self {
-            sessions: Self::cache(),
-            users: Self::cache(),
+            sessions: Self::cache(LOCAL_TTL),
+            users: Self::cache(LOCAL_TTL),
             recommendations: Self::lists(),
-            members: Self::cache(),
+            members: Self::cache(MEMBERS_TTL),
             publisher: None,
         }
     }
@@ -101,30 +116,34 @@ impl Caches {
         let client = redis::Client::open(url)?;
         let first = subscribe(&client).await?;
         let caches = Arc::new(Self {
-            sessions: Self::cache(),
-            users: Self::cache(),
+            sessions: Self::cache(SHARED_TTL),
+            users: Self::cache(SHARED_TTL),
             recommendations: Self::lists(),
-            members: Self::cache(),
+            members: Self::cache(MEMBERS_TTL),
             publisher: Some(publisher),
         });
         tokio::spawn(listen(client, Arc::downgrade(&caches), first));
         Ok(caches)
     }
 
-    fn cache<K, V>() -> Cache<K, V>
+    fn cache<K, V>(ttl: Duration) -> Cache<K, V>
     where
         K: std::hash::Hash + Eq + Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
     {
-        Cache::builder().max_capacity(1_000_000).time_to_live(TTL).build()
+        Cache::builder().max_capacity(1_000_000).expire_after(SpreadTtl(ttl)).build()
     }
 
     fn lists() -> Lists {
-        Cache::builder().max_capacity(200_000).time_to_live(LISTS_TTL).support_invalidation_closures().build()
+        Cache::builder()
+            .max_capacity(200_000)
+            .expire_after(SpreadTtl(LISTS_TTL))
+            .support_invalidation_closures()
+            .build()
     }
 
     /// Drops the entry here and tells the other nodes to drop theirs.
-    /// Publishing is best effort: a lost message costs at most [`TTL`].
+    /// Publishing is best effort: a lost message costs at most [`SHARED_TTL`].
     pub async fn forget(&self, changed: Changed) {
         self.forget_local(changed).await;
         if let Some(publisher) = &self.publisher {
@@ -157,6 +176,33 @@ impl Caches {
         self.sessions.invalidate_all();
         self.users.invalidate_all();
         self.recommendations.invalidate_all();
+    }
+}
+
+/// A time-to-live shortened by up to a quarter at random per entry, so that
+/// entries made together do not all expire together.
+struct SpreadTtl(Duration);
+
+impl SpreadTtl {
+    fn pick(&self) -> Duration {
+        self.0.mul_f64(1.0 - rand::random::<f64>() / 4.0)
+    }
+}
+
+impl<K, V> moka::Expiry<K, V> for SpreadTtl {
+    fn expire_after_create(&self, _key: &K, _value: &V, _created_at: std::time::Instant) -> Option<Duration> {
+        Some(self.pick())
+    }
+
+    // An update is a fresh read of the truth: it starts a new lifetime.
+    fn expire_after_update(
+        &self,
+        _key: &K,
+        _value: &V,
+        _updated_at: std::time::Instant,
+        _duration_until_expiry: Option<Duration>,
+    ) -> Option<Duration> {
+        Some(self.pick())
     }
 }
 
@@ -238,6 +284,17 @@ mod tests {
         ] {
             assert_eq!(Changed::decode(&changed.encode()), Some(changed));
         }
+    }
+
+    #[test]
+    fn entries_made_together_get_different_lifetimes_within_the_last_quarter_short() {
+        let spread = SpreadTtl(Duration::from_secs(100));
+        let lifetimes: Vec<Duration> = (0..1_000).map(|_| spread.pick()).collect();
+        assert!(lifetimes.iter().all(|ttl| (Duration::from_secs(75)..=Duration::from_secs(100)).contains(ttl)));
+        let shortest = lifetimes.iter().min().copied().unwrap_or_default();
+        let longest = lifetimes.iter().max().copied().unwrap_or_default();
+        // A thousand picks spread over most of the quarter, not one instant.
+        assert!(longest - shortest > Duration::from_secs(20), "{shortest:?}..{longest:?}");
     }
 
     #[test]

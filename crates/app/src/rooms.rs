@@ -431,6 +431,9 @@ impl App {
                 });
             }
         };
+        // The membership as the join committed it: the member's first post
+        // is decided from it (and confirmed by its commit, like any cached one).
+        self.inner.caches.members.insert((room.id, member.user_id), Arc::new(member.clone())).await;
         let count = self.inner.store.count_members(room.id).await?;
         let online = self.online_users(room.id).await;
         Ok(JoinedRoom {
