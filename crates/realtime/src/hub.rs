@@ -250,6 +250,9 @@ impl HubInner {
                     if rooms.len() >= self.config.max_rooms_per_connection {
                         return Err(HubError::TooManyRooms);
                     }
+                    // Grown one room at a time: most sockets follow one
+                    // room, and a first push would reserve four.
+                    rooms.reserve_exact(1);
                     rooms.push(room_id);
                 }
             }

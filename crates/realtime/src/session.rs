@@ -175,7 +175,11 @@ impl SessionContext {
     ///
     /// Pings from the client are answered by the transport (tungstenite does
     /// it for axum); the session only counts them as traffic.
-    pub async fn run<S, E>(&self, mut socket: S, user_id: UserId, shutdown: CancellationToken) -> SessionEnd
+    ///
+    /// It takes the context by value so that its future can be the socket's
+    /// whole task: wrapping it in another `async` block would keep a second,
+    /// moved-from copy of the socket in that block's state (decision 0002).
+    pub async fn run<S, E>(self, mut socket: S, user_id: UserId, shutdown: CancellationToken) -> SessionEnd
     where
         S: Sink<Message> + Stream<Item = Result<Message, E>> + Unpin + Send,
     {
@@ -184,11 +188,14 @@ impl SessionContext {
         let mut present: Vec<RoomId> = Vec::new();
         let mut bucket = TokenBucket::new(config.inbound_burst, config.inbound_rate_per_sec);
         let mut bad_frames = 0u32;
-        // One boxed timer, reset on traffic: the session's future stays small
-        // while it waits, and an idle socket costs little memory.
-        let mut idle_timer = Box::pin(tokio::time::sleep(config.idle_timeout));
-        let mut ping = tokio::time::interval_at(Instant::now() + config.ping_interval, config.ping_interval);
-        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // One boxed timer for both the next ping and the idle timeout, armed
+        // for whichever comes first. Traffic only moves `idle_deadline`: a
+        // timer that fires before it re-arms itself, so a busy socket does not
+        // touch the timer wheel per frame, and an idle one keeps one timer.
+        let started = Instant::now();
+        let mut idle_deadline = started + config.idle_timeout;
+        let mut next_ping = started + config.ping_interval;
+        let mut timer = Box::pin(tokio::time::sleep_until(next_ping.min(idle_deadline)));
         let mut command: Option<Command<'_>> = None;
         // Made once: a fresh `cancelled()` each turn of the loop would join
         // and leave the token's waiter list (a lock) per delivered frame.
@@ -217,10 +224,17 @@ impl SessionContext {
                 },
                 outcome = run_command(&mut command), if busy => {
                     command = None;
-                    idle_timer.as_mut().reset(Instant::now() + config.idle_timeout);
+                    idle_deadline = Instant::now() + config.idle_timeout;
+                    // While busy the timer waited for the next ping only.
+                    if idle_deadline < timer.deadline() {
+                        timer.as_mut().reset(idle_deadline);
+                    }
                     if let Outcome::Subscribed(room_id) = outcome
                         && !present.contains(&room_id)
                     {
+                        // Grown one room at a time: most sockets follow one
+                        // room, and a first push would reserve four.
+                        present.reserve_exact(1);
                         present.push(room_id);
                         Box::pin(self.join_presence(room_id, user_id)).await;
                     }
@@ -231,8 +245,9 @@ impl SessionContext {
                         Some(Err(_)) => break SessionEnd::TransportError,
                         Some(Ok(message)) => message,
                     };
-                    idle_timer.as_mut().reset(Instant::now() + config.idle_timeout);
-                    if !bucket.take(Instant::now()) {
+                    let now = Instant::now();
+                    idle_deadline = now + config.idle_timeout;
+                    if !bucket.take(now) {
                         break SessionEnd::RateLimited;
                     }
                     let text = match message {
@@ -268,23 +283,36 @@ impl SessionContext {
                         }
                     }
                 }
-                _ = ping.tick() => {
-                    if let Err(end) = Box::pin(write_one(&mut socket, Message::Ping(Bytes::new()), config.write_timeout)).await {
-                        break end;
+                () = &mut timer => {
+                    let now = Instant::now();
+                    // A command in flight counts as activity: its end resets
+                    // the idle deadline.
+                    if now >= idle_deadline && !busy {
+                        break SessionEnd::IdleTimeout;
                     }
+                    if now >= next_ping {
+                        next_ping = now + config.ping_interval;
+                        if let Err(end) = Box::pin(write_one(&mut socket, Message::Ping(Bytes::new()), config.write_timeout)).await {
+                            break end;
+                        }
+                    }
+                    let wake = if busy { next_ping } else { next_ping.min(idle_deadline) };
+                    timer.as_mut().reset(wake);
                 }
-                () = &mut idle_timer, if !busy => break SessionEnd::IdleTimeout,
             }
         };
 
         drop(command);
+        // The futures below are boxed: awaited inline they would size every
+        // idle session's state for its last moments (leaving presence alone is
+        // about 700 bytes).
         if let Some(close) = end.close_frame() {
             // Best effort: the peer may already be gone.
-            let _ = write_one(&mut socket, Message::Close(Some(close)), config.write_timeout).await;
+            let _ = Box::pin(write_one(&mut socket, Message::Close(Some(close)), config.write_timeout)).await;
         }
         drop(conn);
         for room_id in present {
-            self.leave_presence(room_id, user_id).await;
+            Box::pin(self.leave_presence(room_id, user_id)).await;
         }
         self.handler.on_disconnect(user_id).await;
         metrics::counter!("realtime_sessions_ended_total", "reason" => end.to_string()).increment(1);

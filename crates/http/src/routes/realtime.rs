@@ -79,10 +79,14 @@ async fn open_socket(
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .max_message_size(TRANSPORT_MAX_MESSAGE_BYTES)
         .max_frame_size(TRANSPORT_MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket: WebSocket| async move {
-            let socket = adapt(socket);
-            let end = context.run(socket, user, shutdown).await;
-            tracing::debug!(?end, "websocket session ended");
+        // The session runs as its own task, whose future is the session's
+        // alone: axum's upgrade task ends at once instead of carrying its
+        // finished handshake state (and a moved-from copy of the socket) for
+        // the socket's whole life (decision 0002). How each session ended is
+        // counted in `realtime_sessions_ended_total`.
+        .on_upgrade(move |socket: WebSocket| {
+            tokio::spawn(context.run(adapt(socket), user, shutdown));
+            std::future::ready(())
         }))
 }
 
