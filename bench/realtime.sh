@@ -31,7 +31,7 @@ if [ "$scenario" = e ]; then
   exit 0
 fi
 
-start_server FAMILYROOM_DEMO_CATALOG=0 FAMILYROOM_ARGON2_MEMORY_KIB=64 FAMILYROOM_ARGON2_ITERATIONS=1
+start_realtime_server
 
 case "$scenario" in
   a) "${load[@]}" fanout --base "$base" --rooms 2000 --room-size 5 --rate 4000 --seconds "$seconds" --server-pid $server ;;
