@@ -5,7 +5,8 @@
 #
 # Usage: bench/realtime.sh <scenario> [seconds]
 #   a      10,000 sockets in 2,000 rooms of 5, 20,000 deliveries/s
-#   b      rooms of 5 at increasing rates (the highest held with p99 <= 10 ms)
+#   b      1,000 sockets in rooms of 5 (ROOM_SIZE=n: of n) at increasing
+#          post rates (RATES="2000 4000"): the highest held with p99 <= 10 ms
 #   c      one room of 10,000 members, 10 broadcasts/s
 #   d      resident memory per idle subscribed socket (10,000 sockets)
 #   e      durable activity appends on SQLite (group commit), no server
@@ -35,9 +36,10 @@ start_realtime_server
 
 case "$scenario" in
   a) "${load[@]}" fanout --base "$base" --rooms 2000 --room-size 5 --rate 4000 --seconds "$seconds" --server-pid $server ;;
-  b) for rate in ${RATES:-2000 4000 6000 8000 12000}; do
-       echo "== $rate posts/s in rooms of 5"
-       "${load[@]}" fanout --base "$base" --rooms 200 --room-size 5 --rate "$rate" --seconds "$seconds" --server-pid $server
+  b) size="${ROOM_SIZE:-5}"
+     for rate in ${RATES:-2000 4000 6000 8000 12000}; do
+       echo "== $rate posts/s in rooms of $size"
+       "${load[@]}" fanout --base "$base" --rooms $((1000 / size)) --room-size "$size" --rate "$rate" --seconds "$seconds" --server-pid $server
      done ;;
   c) "${load[@]}" fanout --base "$base" --rooms 1 --room-size 10000 --rate 10 --seconds "$seconds" --server-pid $server ;;
   d) "${load[@]}" idle --base "$base" --connections 10000 --server-pid $server ;;
