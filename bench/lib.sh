@@ -2,12 +2,13 @@
 # `familyroom serve` pinned to core 0 on SQLite in a temporary data dir.
 #   start_server [VAR=value ...]   extra environment for the server
 # Sets `target`, `port`, `base`, `server` (its pid) and `data`; stops the
-# server and removes the data dir on exit.
+# server and removes the data dir on exit. BENCH_NO_BUILD=1 runs the binaries
+# already built in $target (to compare builds without rebuilding between runs).
 
 target="${CARGO_TARGET_DIR:-$HOME/.cache/familyroom-target}"
 
 start_server() {
-  cargo build --release --locked -p familyroom -p bench >/dev/null
+  [ -n "${BENCH_NO_BUILD:-}" ] || cargo build --release --locked -p familyroom -p bench >/dev/null
   data="$(mktemp -d)"
   port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
   base="http://127.0.0.1:$port"

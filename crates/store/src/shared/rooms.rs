@@ -481,20 +481,26 @@ impl Rooms for BackendStore {
     }
 
     async fn set_presences(&self, changes: &[domain::presence::PresenceChange]) -> Result<(), StoreError> {
-        if changes.is_empty() {
+        // Each member's last transition, as applying them in order would
+        // leave it; then one statement for the whole burst (a statement per
+        // transition held the writer for a hand-off to its thread each).
+        let mut last = std::collections::HashMap::new();
+        for change in changes {
+            last.insert((change.room_id, change.user_id), change);
+        }
+        if last.is_empty() {
             return Ok(());
         }
-        let mut tx = self.writer().begin().await?;
-        for change in changes {
-            sqlx::query("UPDATE room_members SET is_online = $3, last_seen = $4 WHERE room_id = $1 AND user_id = $2")
-                .bind(change.room_id.0)
-                .bind(change.user_id.0)
-                .bind(change.online)
-                .bind(change.at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
+        let mut update =
+            sqlx::QueryBuilder::<Db>::new("WITH changed (room_id, user_id, is_online, last_seen) AS (");
+        update.push_values(last.values(), |mut row, change| {
+            row.push_bind(change.room_id.0).push_bind(change.user_id.0).push_bind(change.online).push_bind(change.at);
+        });
+        update.push(
+            ") UPDATE room_members SET is_online = changed.is_online, last_seen = changed.last_seen FROM changed \
+             WHERE room_members.room_id = changed.room_id AND room_members.user_id = changed.user_id",
+        );
+        update.build().execute(self.writer()).await?;
         Ok(())
     }
 
