@@ -33,3 +33,15 @@ start_realtime_server() {
   ulimit -n 20000
   start_server FAMILYROOM_DEMO_CATALOG=0 FAMILYROOM_ARGON2_MEMORY_KIB=64 FAMILYROOM_ARGON2_ITERATIONS=1
 }
+
+# Scenario (b)'s load for the scripts that look inside the server while it
+# runs: fr-load on core 1 posting <posts/s> into 200 rooms of 5 for 12 s, in
+# the background (its pid in `load`, its report in <file>). Returns in the
+# middle of the run: fr-load's set-up takes about a second.
+#   start_fanout_load <posts per second> <report file>
+start_fanout_load() {
+  taskset -c 1 "$target/release/fr-load" fanout --base "$base" --rooms 200 --room-size 5 --rate "$1" \
+    --seconds 12 --server-pid "$server" >"$2" 2>&1 &
+  load=$!
+  sleep 5
+}

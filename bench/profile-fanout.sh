@@ -12,11 +12,10 @@ rate="${1:-12000}"
 out="${2:-/tmp/familyroom-fanout.perf}"
 source bench/lib.sh
 start_realtime_server
-taskset -c 1 "$target/release/fr-load" fanout --base "$base" --rooms 200 --room-size 5 --rate "$rate" \
-  --seconds 12 --server-pid "$server" &
-load=$!
-# fr-load's set-up takes about a second; profile the middle of the run.
-sleep 5
+report="$(mktemp)"
+start_fanout_load "$rate" "$report"
 perf record -F 1999 -g -o "$out" -p "$server" -- sleep 5 >/dev/null 2>&1
 wait "$load"
+cat "$report"
+rm -f "$report"
 echo "profile in $out"

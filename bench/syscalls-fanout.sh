@@ -14,10 +14,6 @@ cd "$(dirname "$0")/.."
 rate="${1:-6000}"
 source bench/lib.sh
 start_realtime_server
-out="$(mktemp)"
-taskset -c 1 "$target/release/fr-load" fanout --base "$base" --rooms 200 --room-size 5 --rate "$rate" \
-  --seconds 12 --server-pid "$server" >"$out" 2>&1 &
-load=$!
 threads() {
   for task in /proc/"$server"/task/*; do
     printf '%s %s %s %s\n' "$(basename "$task")" "$(tr ' ' _ <"$task"/comm)" \
@@ -25,8 +21,8 @@ threads() {
       "$(awk '{print $14 + $15}' "$task"/stat)"
   done 2>/dev/null | sort
 }
-# fr-load's set-up takes about a second; count the middle of the run.
-sleep 5
+out="$(mktemp)"
+start_fanout_load "$rate" "$out"
 before="$(threads)"
 perf stat -e 'context-switches,syscalls:sys_enter_futex,syscalls:sys_enter_sendto,syscalls:sys_enter_writev,syscalls:sys_enter_recvfrom,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync,syscalls:sys_enter_pwrite64' \
   -p "$server" -- sleep 5 2>&1 | grep -E '^ +[0-9]'

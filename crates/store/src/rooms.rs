@@ -83,6 +83,21 @@ pub struct AuthorState {
     pub secret_mode: SecretMode,
 }
 
+impl AuthorState {
+    /// True when a member stored with this role and secret mode is the one
+    /// this state describes: the check every backend's append makes.
+    pub(crate) fn describes(
+        &self,
+        role: &str,
+        secret_enabled: bool,
+        hidden_from: &std::collections::BTreeSet<UserId>,
+    ) -> bool {
+        role == self.role.as_str()
+            && secret_enabled == self.secret_mode.enabled
+            && *hidden_from == self.secret_mode.hidden_from
+    }
+}
+
 impl From<&MemberRecord> for AuthorState {
     fn from(member: &MemberRecord) -> Self {
         Self { role: member.role, secret_mode: member.secret_mode.clone() }

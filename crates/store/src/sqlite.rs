@@ -86,12 +86,7 @@ impl SqliteStore {
             .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
-        let settings = group_commit::AppenderSettings {
-            busy_timeout: BUSY_TIMEOUT,
-            mmap_bytes: MMAP_BYTES,
-            autocheckpoint_pages: WRITER_AUTOCHECKPOINT_PAGES,
-        };
-        let appends = group_commit::Appender::start(options.get_filename(), &settings, writer.clone())?;
+        let appends = group_commit::Appender::start(options.get_filename(), writer.clone())?;
         let checkpointer = AbortOnDrop(tokio::spawn(checkpoint_in_background(reader.clone())));
         Ok(Self { reader, writer, appends, _checkpointer: checkpointer })
     }

@@ -174,11 +174,20 @@ struct AuthorRow {
 impl AuthorRow {
     /// True when the stored member is the one `expected` describes.
     fn matches(&self, expected: &crate::AuthorState) -> bool {
-        self.role == expected.role.as_str()
-            && self.secret_enabled == expected.secret_mode.enabled
-            && self.secret_hidden_from.0 == expected.secret_mode.hidden_from
+        expected.describes(&self.role, self.secret_enabled, &self.secret_hidden_from.0)
     }
 }
+
+/// The statements of one append, here and in SQLite's group committer
+/// (`sqlite/group_commit.rs`): the author as stored, the room's next
+/// sequence number, the row.
+pub(super) const SELECT_AUTHOR: &str =
+    "SELECT role, secret_enabled, secret_hidden_from FROM room_members WHERE room_id = $1 AND user_id = $2";
+pub(super) const NEXT_ACTIVITY_SEQ: &str =
+    "UPDATE rooms SET activity_seq = activity_seq + 1 WHERE id = $1 RETURNING activity_seq";
+pub(super) const INSERT_ACTIVITY: &str = "INSERT INTO room_activities (id, room_id, seq, user_id, product_id, \
+     action_type, message, is_secret, visibility, metadata, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 /// Appends inside `tx`: bumping `rooms.activity_seq` takes the room row's
 /// lock until commit, so seqs commit in order.
@@ -189,9 +198,7 @@ pub(super) async fn append_in(
     if let Some(expected) = &activity.author_as_of {
         // Locked where the backend can, so that the author's secret mode
         // cannot change between this check and the commit.
-        let stored: Option<AuthorRow> = sqlx::query_as(&format!(
-            "SELECT role, secret_enabled, secret_hidden_from FROM room_members WHERE room_id = $1 AND user_id = $2{LOCK_ROWS}"
-        ))
+        let stored: Option<AuthorRow> = sqlx::query_as(&format!("{SELECT_AUTHOR}{LOCK_ROWS}"))
         .bind(activity.room_id.0)
         .bind(activity.user_id.0)
         .fetch_optional(&mut **tx)
@@ -201,15 +208,11 @@ pub(super) async fn append_in(
         }
     }
     let (seq,): (i64,) =
-        sqlx::query_as("UPDATE rooms SET activity_seq = activity_seq + 1 WHERE id = $1 RETURNING activity_seq")
+        sqlx::query_as(NEXT_ACTIVITY_SEQ)
             .bind(activity.room_id.0)
             .fetch_one(&mut **tx)
             .await?;
-    let row: ActivityRow = sqlx::query_as(&format!(
-        "INSERT INTO room_activities (id, room_id, seq, user_id, product_id, action_type, message, is_secret, \
-         visibility, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         RETURNING {ACTIVITY_COLUMNS}"
-    ))
+    let row: ActivityRow = sqlx::query_as(&format!("{INSERT_ACTIVITY} RETURNING {ACTIVITY_COLUMNS}"))
     .bind(activity.id.0)
     .bind(activity.room_id.0)
     .bind(seq)

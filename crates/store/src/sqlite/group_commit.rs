@@ -19,9 +19,10 @@
 //! A batch goes in whole; should that fail (one append naming a deleted room
 //! or an unknown product, say), it is replayed one append at a time, each
 //! under its own savepoint, so that only the bad one fails. This module
-//! owns no rule of its own: it writes what `append_in` in `shared/rooms.rs`
-//! writes for PostgreSQL, with the same checks and the same encodings as
-//! sqlx (UUIDs as 16-byte blobs, JSON as text, times as RFC 3339 text).
+//! owns no rule of its own: it runs `append_in`'s statements (`shared/rooms.rs`)
+//! with the same author check (`AuthorState::describes`) and the same
+//! encodings as sqlx (UUIDs as 16-byte blobs, JSON as text, times as RFC 3339
+//! text).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -35,7 +36,8 @@ use sqlx::pool::PoolConnection;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::{mpsc, oneshot};
 
-use super::Db;
+use super::rooms::{INSERT_ACTIVITY, NEXT_ACTIVITY_SEQ, SELECT_AUTHOR};
+use super::{BUSY_TIMEOUT, Db, MMAP_BYTES, WRITER_AUTOCHECKPOINT_PAGES};
 use crate::{ActivityRecord, AuthorState, NewActivity, StoreError};
 
 /// The most appends one transaction takes.
@@ -52,14 +54,6 @@ struct Job {
     done: oneshot::Sender<Results>,
 }
 
-/// The appender connection's settings: those of the store's own connections
-/// (see `SqliteStore::connect_with`).
-pub(super) struct AppenderSettings {
-    pub(super) busy_timeout: Duration,
-    pub(super) mmap_bytes: u64,
-    pub(super) autocheckpoint_pages: u32,
-}
-
 pub(super) struct Appender {
     queue: mpsc::Sender<(NewActivity, Reply)>,
 }
@@ -68,8 +62,8 @@ impl Appender {
     /// Opens the appender's connection to the database at `path` and starts
     /// its thread and its batching task. Statements are prepared at the first
     /// batch, after migrations have run.
-    pub(super) fn start(path: &Path, settings: &AppenderSettings, writer: Pool<Db>) -> Result<Appender, StoreError> {
-        let connection = open(path, settings)?;
+    pub(super) fn start(path: &Path, writer: Pool<Db>) -> Result<Appender, StoreError> {
+        let connection = open(path)?;
         let (jobs, incoming) = thread_channel::channel::<Job>();
         std::thread::Builder::new()
             .name("sqlite-appender".into())
@@ -91,20 +85,21 @@ fn stopped() -> StoreError {
     StoreError::Unavailable("the append committer has stopped".into())
 }
 
-fn open(path: &Path, settings: &AppenderSettings) -> Result<Connection, StoreError> {
+/// A connection set up as the store's own (see `SqliteStore::connect_with`).
+fn open(path: &Path) -> Result<Connection, StoreError> {
     if path.as_os_str().is_empty() || path == Path::new(":memory:") {
         return Err(StoreError::Config(
             "SQLite needs a database file: an in-memory database has one connection".into(),
         ));
     }
     let connection = Connection::open(path).map_err(unavailable)?;
-    connection.busy_timeout(settings.busy_timeout).map_err(unavailable)?;
+    connection.busy_timeout(BUSY_TIMEOUT).map_err(unavailable)?;
     // The WAL journal mode is the database file's own: the store's first
     // connection set it before this one opens.
     connection.pragma_update(None, "synchronous", "full").map_err(unavailable)?;
     connection.pragma_update(None, "foreign_keys", "on").map_err(unavailable)?;
-    connection.pragma_update(None, "mmap_size", settings.mmap_bytes).map_err(unavailable)?;
-    connection.pragma_update(None, "wal_autocheckpoint", settings.autocheckpoint_pages).map_err(unavailable)?;
+    connection.pragma_update(None, "mmap_size", MMAP_BYTES).map_err(unavailable)?;
+    connection.pragma_update(None, "wal_autocheckpoint", WRITER_AUTOCHECKPOINT_PAGES).map_err(unavailable)?;
     Ok(connection)
 }
 
@@ -244,16 +239,13 @@ fn append_in(connection: &Connection, activity: &NewActivity) -> Result<Activity
         return Err(StoreError::Stale);
     }
     let seq: i64 = connection
-        .prepare_cached("UPDATE rooms SET activity_seq = activity_seq + 1 WHERE id = ?1 RETURNING activity_seq")
+        .prepare_cached(NEXT_ACTIVITY_SEQ)
         .map_err(store_error)?
         .query_row([activity.room_id.0.as_bytes()], |row| row.get(0))
         .map_err(store_error)?;
     let created_at = activity.at.format(&Rfc3339).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     connection
-        .prepare_cached(
-            "INSERT INTO room_activities (id, room_id, seq, user_id, product_id, action_type, message, is_secret, \
-             visibility, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )
+        .prepare_cached(INSERT_ACTIVITY)
         .map_err(store_error)?
         .execute(params![
             activity.id.0.as_bytes(),
@@ -291,9 +283,7 @@ fn author_is_stored_as(
     expected: &AuthorState,
 ) -> Result<bool, StoreError> {
     let stored: Option<(String, bool, String)> = connection
-        .prepare_cached(
-            "SELECT role, secret_enabled, secret_hidden_from FROM room_members WHERE room_id = ?1 AND user_id = ?2",
-        )
+        .prepare_cached(SELECT_AUTHOR)
         .map_err(store_error)?
         .query_row([activity.room_id.0.as_bytes(), activity.user_id.0.as_bytes()], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
@@ -302,9 +292,7 @@ fn author_is_stored_as(
         .map_err(store_error)?;
     let Some((role, secret_enabled, hidden_from)) = stored else { return Ok(false) };
     let hidden_from: BTreeSet<UserId> = serde_json::from_str(&hidden_from)?;
-    Ok(role == expected.role.as_str()
-        && secret_enabled == expected.secret_mode.enabled
-        && hidden_from == expected.secret_mode.hidden_from)
+    Ok(expected.describes(&role, secret_enabled, &hidden_from))
 }
 
 /// rusqlite's errors in the store's words, as `From<sqlx::Error>` words
