@@ -18,6 +18,14 @@ type BackendStore = PgStore;
 /// Row locks for read-modify-write transactions.
 const LOCK_ROWS: &str = " FOR UPDATE";
 
+/// A room's next activity sequence number. Bumping `rooms.activity_seq`
+/// locks the room's row until commit: concurrent appends to one room take
+/// their numbers, and commit, in turn, while other rooms' appends go on in
+/// parallel. No row when the room is gone.
+const NEXT_ACTIVITY_SEQ: &str = "UPDATE rooms SET activity_seq = activity_seq + 1 WHERE id = $1 RETURNING activity_seq";
+/// The room's last sequence number given, 0 before its first activity.
+const LAST_ACTIVITY_SEQ: &str = "SELECT activity_seq FROM rooms WHERE id = $1";
+
 pub struct PgStore {
     pool: Pool<Db>,
 }
@@ -79,7 +87,7 @@ mod accounts {
 }
 
 mod rooms {
-    use super::{BackendStore, Db, LOCK_ROWS};
+    use super::{BackendStore, Db, LAST_ACTIVITY_SEQ, LOCK_ROWS, NEXT_ACTIVITY_SEQ};
     use crate::StoreError;
     include!("shared/rooms.rs");
 }

@@ -1,10 +1,12 @@
 //! Rooms in storage: rooms, members with roles and secret mode, invite codes,
 //! presence, and the room's activity log with its dense internal sequence.
 //!
-//! The sequence (`seq`) is assigned inside the appending transaction by
-//! incrementing `rooms.activity_seq`, which also locks the room row until
-//! commit, so per room the commit order is the seq order. It is internal:
-//! clients only ever see opaque cursors made from it.
+//! The sequence (`seq`) is assigned inside the appending transaction, so per
+//! room the commit order is the seq order: on PostgreSQL by incrementing
+//! `rooms.activity_seq`, which locks the room row until commit; on SQLite,
+//! whose one writer already serialises appends, as one past the room's last
+//! `seq` in the log's `(room_id, seq)` index. It is internal: clients only
+//! ever see opaque cursors made from it.
 
 use async_trait::async_trait;
 use domain::{

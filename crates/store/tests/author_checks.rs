@@ -7,30 +7,11 @@
 
 use std::collections::BTreeSet;
 
-use domain::{
-    ActivityId, RoomId, UserId,
-    activity::ActionType,
-    role::Role,
-    visibility::{SecretMode, Visibility},
-};
-use store::{AuthorState, NewActivity, StoreError};
+use domain::{role::Role, visibility::SecretMode};
+use store::{AuthorState, StoreError};
 
 mod common;
-
-fn message(room: RoomId, user: UserId, author: Option<&AuthorState>, n: usize) -> NewActivity {
-    NewActivity {
-        id: ActivityId::new(),
-        room_id: room,
-        user_id: user,
-        product_id: None,
-        action_type: ActionType::Message,
-        message: Some(format!("message {n}")),
-        visibility: Visibility::Everyone,
-        metadata: serde_json::json!({ "n": n }),
-        at: domain::clock::now(),
-        author_as_of: author.cloned(),
-    }
-}
+use common::message;
 
 #[tokio::test]
 async fn an_append_decided_on_a_changed_membership_fails_alone_and_writes_nothing() {

@@ -180,17 +180,16 @@ impl AuthorRow {
 
 /// The statements of one append, here and in SQLite's group committer
 /// (`sqlite/group_commit.rs`): the author as stored, the room's next
-/// sequence number, the row.
+/// sequence number (each backend's `NEXT_ACTIVITY_SEQ`), the row.
 pub(super) const SELECT_AUTHOR: &str =
     "SELECT role, secret_enabled, secret_hidden_from FROM room_members WHERE room_id = $1 AND user_id = $2";
-pub(super) const NEXT_ACTIVITY_SEQ: &str =
-    "UPDATE rooms SET activity_seq = activity_seq + 1 WHERE id = $1 RETURNING activity_seq";
 pub(super) const INSERT_ACTIVITY: &str = "INSERT INTO room_activities (id, room_id, seq, user_id, product_id, \
      action_type, message, is_secret, visibility, metadata, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
-/// Appends inside `tx`: bumping `rooms.activity_seq` takes the room row's
-/// lock until commit, so seqs commit in order.
+/// Appends inside `tx`. Taking the next sequence number orders the room's
+/// appends (see each backend's `NEXT_ACTIVITY_SEQ`), so seqs commit in order;
+/// it finds no row when the room is gone.
 pub(super) async fn append_in(
     tx: &mut sqlx::Transaction<'_, Db>,
     activity: &NewActivity,
@@ -567,7 +566,7 @@ impl Rooms for BackendStore {
     }
 
     async fn current_seq(&self, room: RoomId) -> Result<i64, StoreError> {
-        let (seq,): (i64,) = sqlx::query_as("SELECT activity_seq FROM rooms WHERE id = $1")
+        let (seq,): (i64,) = sqlx::query_as(LAST_ACTIVITY_SEQ)
             .bind(room.0)
             .fetch_one(self.reader())
             .await?;

@@ -36,8 +36,8 @@ use sqlx::pool::PoolConnection;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::{mpsc, oneshot};
 
-use super::rooms::{INSERT_ACTIVITY, NEXT_ACTIVITY_SEQ, SELECT_AUTHOR};
-use super::{BUSY_TIMEOUT, Db, MMAP_BYTES, WRITER_AUTOCHECKPOINT_PAGES};
+use super::rooms::{INSERT_ACTIVITY, SELECT_AUTHOR};
+use super::{BUSY_TIMEOUT, Db, MMAP_BYTES, NEXT_ACTIVITY_SEQ, WRITER_AUTOCHECKPOINT_PAGES};
 use crate::{ActivityRecord, AuthorState, NewActivity, StoreError};
 
 /// The most appends one transaction takes.

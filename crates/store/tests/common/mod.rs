@@ -1,8 +1,27 @@
 //! Fixtures shared by the store's test binaries (each uses some of them).
 #![allow(dead_code)]
 
-use domain::{ProductId, RoomId, UserId, money::Money, product::Product};
-use store::{NewProduct, NewRoom, NewUser, Store, StoreError};
+use domain::{
+    ActivityId, ProductId, RoomId, UserId, activity::ActionType, money::Money, product::Product, visibility::Visibility,
+};
+use store::{AuthorState, NewActivity, NewProduct, NewRoom, NewUser, Store, StoreError};
+
+/// Message `n` by `user` in `room`, carrying the author's membership as the
+/// caller saw it when `author` is given.
+pub fn message(room: RoomId, user: UserId, author: Option<&AuthorState>, n: usize) -> NewActivity {
+    NewActivity {
+        id: ActivityId::new(),
+        room_id: room,
+        user_id: user,
+        product_id: None,
+        action_type: ActionType::Message,
+        message: Some(format!("message {n}")),
+        visibility: Visibility::Everyone,
+        metadata: serde_json::json!({ "n": n }),
+        at: domain::clock::now(),
+        author_as_of: author.cloned(),
+    }
+}
 
 /// A product whose SKU is `{prefix}-{n}`, created now.
 pub fn product(prefix: &str, n: usize) -> NewProduct {
