@@ -5,11 +5,7 @@
 //! Every frame is encoded once here and shared by all its receivers; who
 //! receives it is decided by the hub with `may_see`.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::Weak,
-    time::Duration,
-};
+use std::{collections::HashSet, sync::Weak, time::Duration};
 
 use async_trait::async_trait;
 use domain::{
@@ -227,24 +223,24 @@ impl App {
         if let Err(e) = self.inner.store.set_presences(changes).await {
             tracing::warn!(error = %e, "cannot persist presence");
         }
-        // Counted once per room and burst: a room of thousands connecting at
-        // once must not count its members once per socket.
-        let mut announced: HashMap<RoomId, bool> = HashMap::new();
+        // Counted once per burst, every room in one statement: a reconnect
+        // storm across thousands of rooms must not cost a query per room, nor
+        // a room of thousands connecting at once one per socket.
+        let mut rooms: Vec<RoomId> = changes.iter().map(|change| change.room_id).collect();
+        rooms.sort_unstable();
+        rooms.dedup();
+        let counts = match self.inner.store.count_members_of(&rooms).await {
+            Ok(counts) => Some(counts),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot count the rooms' members; announcing presence anyway");
+                None
+            }
+        };
+        let max_members = i64::from(self.inner.presence_broadcast_max_members);
         for change in changes {
-            let announce = match announced.get(&change.room_id) {
-                Some(announce) => *announce,
-                None => {
-                    let announce = match self.inner.store.count_members(change.room_id).await {
-                        Ok(members) => members <= i64::from(self.inner.presence_broadcast_max_members),
-                        Err(e) => {
-                            tracing::warn!(error = %e, "cannot count a room's members; announcing presence anyway");
-                            true
-                        }
-                    };
-                    announced.insert(change.room_id, announce);
-                    announce
-                }
-            };
+            let announce = counts
+                .as_ref()
+                .is_none_or(|counts| counts.get(&change.room_id).is_none_or(|members| *members <= max_members));
             if !announce {
                 continue;
             }

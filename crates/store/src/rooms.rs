@@ -180,6 +180,10 @@ pub trait Rooms {
     async fn get_member(&self, room: RoomId, user: UserId) -> Result<Option<MemberRecord>, StoreError>;
     async fn list_members(&self, room: RoomId) -> Result<Vec<MemberRecord>, StoreError>;
     async fn count_members(&self, room: RoomId) -> Result<i64, StoreError>;
+    /// The member count of each of `rooms` that has members, in as few
+    /// statements as the backend's parameter limit allows; a room gone or
+    /// without members is absent.
+    async fn count_members_of(&self, rooms: &[RoomId]) -> Result<std::collections::HashMap<RoomId, i64>, StoreError>;
     /// Changes a role and appends the activity describing it, in one transaction.
     async fn set_role(
         &self,

@@ -178,6 +178,9 @@ impl AuthorRow {
     }
 }
 
+/// Rooms counted by one `count_members_of` statement.
+const COUNT_ROOMS_PER_STATEMENT: usize = 500;
+
 /// The statements of one append, here and in SQLite's group committer
 /// (`sqlite/group_commit.rs`): the author as stored, the room's next
 /// sequence number (each backend's `NEXT_ACTIVITY_SEQ`), the row.
@@ -424,6 +427,23 @@ impl Rooms for BackendStore {
             .fetch_one(self.reader())
             .await?;
         Ok(count)
+    }
+
+    async fn count_members_of(&self, rooms: &[RoomId]) -> Result<std::collections::HashMap<RoomId, i64>, StoreError> {
+        let mut counts = std::collections::HashMap::with_capacity(rooms.len());
+        // A few hundred rooms per statement keeps well under either backend's
+        // limit on bound parameters.
+        for chunk in rooms.chunks(COUNT_ROOMS_PER_STATEMENT) {
+            let mut query = sqlx::QueryBuilder::<Db>::new("SELECT room_id, COUNT(*) FROM room_members WHERE room_id IN (");
+            let mut ids = query.separated(", ");
+            for room in chunk {
+                ids.push_bind(room.0);
+            }
+            query.push(") GROUP BY room_id");
+            let rows: Vec<(Uuid, i64)> = query.build_query_as().fetch_all(self.reader()).await?;
+            counts.extend(rows.into_iter().map(|(room, count)| (RoomId(room), count)));
+        }
+        Ok(counts)
     }
 
     async fn set_role(

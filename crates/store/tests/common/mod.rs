@@ -23,6 +23,22 @@ pub fn message(room: RoomId, user: UserId, author: Option<&AuthorState>, n: usiz
     }
 }
 
+/// The `joined` activity a join by invite code appends.
+pub fn joined(room: RoomId, user: UserId) -> NewActivity {
+    NewActivity {
+        id: ActivityId::new(),
+        room_id: room,
+        user_id: user,
+        product_id: None,
+        action_type: ActionType::Joined,
+        message: None,
+        visibility: Visibility::Everyone,
+        metadata: serde_json::json!({}),
+        at: domain::clock::now(),
+        author_as_of: None,
+    }
+}
+
 /// A product whose SKU is `{prefix}-{n}`, created now.
 pub fn product(prefix: &str, n: usize) -> NewProduct {
     let at = domain::clock::now();
