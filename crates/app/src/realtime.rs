@@ -288,7 +288,7 @@ impl SessionHandler for App {
         cursor: Option<&str>,
     ) -> Result<SubscribeGrant, SessionError> {
         let caller = Caller { user_id: user, family_id: domain::TokenFamilyId(uuid::Uuid::nil()) };
-        self.authorize(caller, room, RoomAction::Read).await.map_err(|e| match e {
+        let member = self.authorize(caller, room, RoomAction::Read).await.map_err(|e| match e {
             AppError::NotFound(_) => SessionError::new("not_found", "no such room"),
             AppError::Forbidden(_) => SessionError::new("forbidden", "you are not a member of this room"),
             other => {
@@ -296,6 +296,9 @@ impl SessionHandler for App {
                 SessionError::new("unavailable", "try again shortly")
             }
         })?;
+        // Read fresh for this subscribe: the member's next post or view is
+        // decided from it instead of reading it again.
+        self.remember_member(member).await;
         let after_seq = match cursor.filter(|c| !c.is_empty()) {
             Some(cursor) => self
                 .inner

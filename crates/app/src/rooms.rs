@@ -233,6 +233,12 @@ impl App {
         self.fresh_member_for_append(caller, room, action).await
     }
 
+    /// Caches a membership just read or written, for the member's next
+    /// appends (confirmed by their commits, like any cached one).
+    pub(crate) async fn remember_member(&self, member: MemberRecord) {
+        self.inner.caches.members.insert((member.room_id, member.user_id), Arc::new(member)).await;
+    }
+
     async fn fresh_member_for_append(
         &self,
         caller: Caller,
@@ -432,8 +438,8 @@ impl App {
             }
         };
         // The membership as the join committed it: the member's first post
-        // is decided from it (and confirmed by its commit, like any cached one).
-        self.inner.caches.members.insert((room.id, member.user_id), Arc::new(member.clone())).await;
+        // is decided from it.
+        self.remember_member(member.clone()).await;
         let count = self.inner.store.count_members(room.id).await?;
         let online = self.online_users(room.id).await;
         Ok(JoinedRoom {

@@ -231,3 +231,59 @@ async fn bad_frames_get_error_frames_and_oversized_ones_a_close() {
     let code = flood.closed().await;
     assert!(code.is_none() || code == Some(1008), "a flood is cut off: {code:?}");
 }
+
+/// A subscribe reads the membership fresh and caches it for the member's
+/// next posts, as a join does; a cached membership is never trusted, so a
+/// role taken away after the subscribe still stops the next post, and one
+/// given back lets it through.
+#[tokio::test]
+async fn a_membership_cached_by_a_subscribe_does_not_outlive_a_role_change() {
+    let app = TestApp::spawn().await;
+    let (room, users) = app.family(&["Asha", "Ravi"]).await;
+    let (asha, ravi) = (&users[0], &users[1]);
+    let mut socket = WsClient::connect(&app, ravi).await;
+    socket.subscribe(&room, None).await;
+
+    let set_role = |role: &'static str| {
+        let app = &app;
+        let room = room.clone();
+        async move {
+            let changed = app
+                .send_json(
+                    reqwest::Method::PATCH,
+                    &format!("/api/v1/rooms/{room}/members/{}", ravi.id),
+                    &json!({ "role": role }),
+                    Some(&asha.access_token),
+                )
+                .await;
+            assert_eq!(changed.status(), 200, "making Ravi a {role}");
+        }
+    };
+    set_role("viewer").await;
+    let refused = app
+        .post_json(
+            &format!("/api/v1/rooms/{room}/activities"),
+            &json!({"action_type": "message", "message": "as a viewer"}),
+            Some(&ravi.access_token),
+        )
+        .await;
+    expect_problem(refused, 403, "forbidden").await;
+
+    set_role("member").await;
+    let posted = app.say(ravi, &room, "a member again").await;
+    let messages: Vec<Value> = app
+        .history(asha, &room, None)
+        .await
+        .into_iter()
+        .filter(|activity| activity["action_type"] == "message")
+        .map(|activity| activity["message"].clone())
+        .collect();
+    assert_eq!(messages, vec![json!("a member again")], "the viewer's post left nothing behind");
+    // Live, Ravi saw his two role changes, then his post, and no other message.
+    let live: Vec<Value> = [socket.next_activity().await, socket.next_activity().await, socket.next_activity().await]
+        .into_iter()
+        .map(|activity| json!([activity["action_type"], activity["id"]]))
+        .collect();
+    assert_eq!(live[2], json!(["message", posted["id"]]));
+    assert!(live[..2].iter().all(|seen| seen[0] != "message"), "{live:?}");
+}
