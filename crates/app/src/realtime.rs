@@ -298,7 +298,7 @@ impl SessionHandler for App {
         })?;
         // Read fresh for this subscribe: the member's next post or view is
         // decided from it instead of reading it again.
-        self.remember_member(member).await;
+        self.remember_member(std::sync::Arc::new(member)).await;
         let after_seq = match cursor.filter(|c| !c.is_empty()) {
             Some(cursor) => self
                 .inner

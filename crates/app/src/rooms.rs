@@ -235,8 +235,8 @@ impl App {
 
     /// Caches a membership just read or written, for the member's next
     /// appends (confirmed by their commits, like any cached one).
-    pub(crate) async fn remember_member(&self, member: MemberRecord) {
-        self.inner.caches.members.insert((member.room_id, member.user_id), Arc::new(member)).await;
+    pub(crate) async fn remember_member(&self, member: Arc<MemberRecord>) {
+        self.inner.caches.members.insert((member.room_id, member.user_id), member).await;
     }
 
     async fn fresh_member_for_append(
@@ -246,7 +246,7 @@ impl App {
         action: RoomAction,
     ) -> AppResult<Arc<MemberRecord>> {
         let member = Arc::new(self.authorize(caller, room, action).await?);
-        self.inner.caches.members.insert((room, caller.user_id), member.clone()).await;
+        self.remember_member(member.clone()).await;
         Ok(member)
     }
 
@@ -439,7 +439,7 @@ impl App {
         };
         // The membership as the join committed it: the member's first post
         // is decided from it.
-        self.remember_member(member.clone()).await;
+        self.remember_member(Arc::new(member.clone())).await;
         let count = self.inner.store.count_members(room.id).await?;
         let online = self.online_users(room.id).await;
         Ok(JoinedRoom {
