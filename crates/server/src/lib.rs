@@ -2,6 +2,7 @@
 //! serves them until told to stop. `main.rs` holds only the command line.
 
 pub mod config;
+pub mod descriptors;
 pub mod import;
 pub mod recs_eval;
 pub mod telemetry;
@@ -168,6 +169,8 @@ pub async fn start(config: &Config) -> anyhow::Result<RunningServer> {
     let services = build_services(config).await?;
     let listener = TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
+    let descriptors = descriptors::prepare(&listener);
+    tracing::info!(limit = ?descriptors.limit, table = ?descriptors.presized, "open files");
     let shutdown = services.http.shutdown.clone();
     let router = http_api::router(services.http);
     let grace = Duration::from_secs(config.shutdown_grace_secs);

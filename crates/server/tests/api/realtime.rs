@@ -287,3 +287,25 @@ async fn a_membership_cached_by_a_subscribe_does_not_outlive_a_role_change() {
     assert_eq!(live[2], json!(["message", posted["id"]]));
     assert!(live[..2].iter().all(|seen| seen[0] != "message"), "{live:?}");
 }
+
+/// A number from a line of a /proc file: `line` names the line, `column`
+/// the whitespace-separated field (0 = the first after the name's words).
+fn proc_number(path: &str, line: &str, column: usize) -> Option<u64> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let rest = text.lines().find_map(|l| l.strip_prefix(line))?;
+    rest.split_whitespace().nth(column)?.parse().ok()
+}
+
+#[tokio::test]
+async fn a_node_may_use_its_hard_open_file_limit_and_grows_the_descriptor_table_before_serving() {
+    let _app = TestApp::spawn().await;
+    // Soft and hard limits, "unlimited" read as none.
+    let soft = proc_number("/proc/self/limits", "Max open files", 0);
+    let hard = proc_number("/proc/self/limits", "Max open files", 1);
+    assert_eq!(soft, hard, "the soft open-file limit is raised to the hard one");
+    // The table holds this many descriptors already, so no accept of the
+    // first thousands of sockets waits for the kernel to grow it.
+    let slots = proc_number("/proc/self/status", "FDSize:", 0).unwrap();
+    let wanted = soft.unwrap_or(u64::MAX).min(65_536);
+    assert!(slots >= wanted, "descriptor table of {slots} slots, wanted at least {wanted}");
+}
