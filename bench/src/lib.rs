@@ -13,12 +13,32 @@ pub fn cpu_seconds(pid: u32) -> Result<f64> {
     Ok(ticks / 100.0)
 }
 
-/// A process's resident memory in KiB, from /proc.
-pub fn rss_kib(pid: u32) -> Result<u64> {
+/// A process's resident memory in KiB, whole and split by kind, from /proc.
+#[derive(Debug, Clone, Copy)]
+pub struct Resident {
+    /// `VmRSS`: everything below.
+    pub total_kib: u64,
+    /// `RssAnon`: the heap and stacks, what the process allocated itself.
+    pub anon_kib: u64,
+    /// `RssFile` + `RssShmem`: mapped files' pages, such as SQLite's memory
+    /// map of the database and its WAL index. They come and go with the
+    /// files (a remap when the database grows drops them all) and belong to
+    /// the page cache, not to any connection.
+    pub mapped_kib: u64,
+}
+
+pub fn resident(pid: u32) -> Result<Resident> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .context("VmRSS")
+    let field = |name: &str| -> Result<u64> {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .with_context(|| format!("{name} in /proc/{pid}/status"))
+    };
+    Ok(Resident {
+        total_kib: field("VmRSS:")?,
+        anon_kib: field("RssAnon:")?,
+        mapped_kib: field("RssFile:")? + field("RssShmem:")?,
+    })
 }

@@ -20,11 +20,17 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
-use bench::{cpu_seconds, rss_kib};
+use bench::{cpu_seconds, resident};
 use clap::{Parser, Subcommand};
-use futures::{SinkExt, StreamExt, future::join_all};
+use futures::{FutureExt, SinkExt, StreamExt, future::join_all};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
+
+// The server's allocator, not glibc's: the generator shares one core among
+// thousands of receivers, and glibc's malloc and free were a fifth of its
+// CPU, time that showed up as the server's latency.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 struct Cli {
@@ -232,11 +238,20 @@ async fn fanout(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let received = Arc::new(AtomicU64::new(0));
     let sockets = open_all(&client, &base, &members_of(&family)).await?;
+    // Posting starts once every receiver has read what its socket already
+    // holds (the presence of the members who joined after it). Otherwise
+    // the generator's one core spends the first tens of milliseconds on
+    // that backlog, its ticker falls behind, and its catch-up burst of posts
+    // is measured as the server's latency.
+    let drained = Arc::new(tokio::sync::Semaphore::new(0));
     let mut receivers = Vec::with_capacity(sockets.len());
     for mut socket in sockets {
         let mut stopped = stopped.clone();
         let received = received.clone();
+        let drained = drained.clone();
         receivers.push(tokio::spawn(async move {
+            while let Some(Some(Ok(_))) = socket.next().now_or_never() {}
+            drained.add_permits(1);
             let mut latencies = Vec::new();
             // Made once, not per frame: each new `changed()` would join and
             // leave the watch's waiter list.
@@ -260,6 +275,8 @@ async fn fanout(
             latencies
         }));
     }
+    let receiver_count = u32::try_from(receivers.len()).context("too many receivers")?;
+    drained.acquire_many(receiver_count).await?.forget();
     eprintln!("{} sockets subscribed", receivers.len());
 
     let cpu_before = server_pid.map(cpu_seconds).transpose()?;
@@ -303,13 +320,15 @@ async fn fanout(
         samples.extend(receiver.await?);
     }
     // FR_LOAD_SERIES=<file> keeps every delivery as "sent (ms into the run),
-    // latency (µs)", to see when the slow ones happened.
+    // latency (µs)", to see when the slow ones happened; the run's start is
+    // printed as wall-clock time, to line the series up with a trace.
     samples.sort_unstable();
     let first = samples.first().map(|(sent, _)| *sent).unwrap_or_default();
     if let Ok(path) = std::env::var("FR_LOAD_SERIES") {
         let lines: Vec<String> =
             samples.iter().map(|(sent, latency)| format!("{:.3},{latency}", (sent - first) as f64 / 1e6)).collect();
         std::fs::write(path, lines.join("\n"))?;
+        eprintln!("series starts at {:.6} s since the Unix epoch", first as f64 / 1e9);
     }
     // The first seconds fill every per-node cache (memberships, verified
     // tokens) and drain the presence of the sockets just opened; the second
@@ -360,7 +379,7 @@ async fn idle(base: String, connections: usize, server_pid: u32) -> Result<()> {
     let client = reqwest::Client::new();
     let rooms = connections.div_ceil(5);
     let family = setup(&client, &base, rooms, 5).await?;
-    let before = rss_kib(server_pid)?;
+    let before = resident(server_pid)?;
     // Half first, then the rest: the second half's growth is the marginal
     // cost of a connection, free of whatever the allocator kept from setup.
     let members = members_of(&family);
@@ -368,17 +387,37 @@ async fn idle(base: String, connections: usize, server_pid: u32) -> Result<()> {
     let half = members.len() / 2;
     let mut sockets = open_all(&client, &base, &members[..half]).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let middle = rss_kib(server_pid)?;
+    let middle = resident(server_pid)?;
     sockets.extend(open_all(&client, &base, &members[half..]).await?);
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = rss_kib(server_pid)?;
+    let after = resident(server_pid)?;
+    let all = sockets.len();
+    let second = (all - half).max(1);
+    let per = |from: u64, to: u64, count: usize| to.saturating_sub(from) as f64 / count as f64;
     println!(
-        "{} idle subscribed sockets: server RSS {before} KiB → {middle} KiB at {half} → {after} KiB; \
-         {:.2} KiB per connection overall, {:.2} KiB per connection for the second {}",
-        sockets.len(),
-        (after.saturating_sub(before)) as f64 / sockets.len() as f64,
-        (after.saturating_sub(middle)) as f64 / (sockets.len() - half).max(1) as f64,
-        sockets.len() - half,
+        "{all} idle subscribed sockets: server RSS {} KiB → {} KiB at {half} → {} KiB; \
+         {:.2} KiB per connection overall, {:.2} KiB per connection for the second {second}",
+        before.total_kib,
+        middle.total_kib,
+        after.total_kib,
+        per(before.total_kib, after.total_kib, all),
+        per(middle.total_kib, after.total_kib, second),
+    );
+    // The anonymous part is the connections' own memory; the mapped part is
+    // the database's pages, which SQLite's memory map takes in and drops as
+    // the file grows while members join.
+    println!(
+        "  of which anonymous (heap, stacks): {} KiB → {} KiB → {} KiB; \
+         {:.2} KiB per connection overall, {:.2} KiB per connection for the second {second}; \
+         mapped files: {} KiB → {} KiB → {} KiB",
+        before.anon_kib,
+        middle.anon_kib,
+        after.anon_kib,
+        per(before.anon_kib, after.anon_kib, all),
+        per(middle.anon_kib, after.anon_kib, second),
+        before.mapped_kib,
+        middle.mapped_kib,
+        after.mapped_kib,
     );
     Ok(())
 }
