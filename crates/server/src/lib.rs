@@ -170,7 +170,11 @@ pub async fn start(config: &Config) -> anyhow::Result<RunningServer> {
     let listener = TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
     let descriptors = descriptors::prepare(&listener);
-    tracing::info!(limit = ?descriptors.limit, table = ?descriptors.presized, "open files");
+    tracing::info!(
+        limit = %descriptors.limit.map_or_else(|| "unlimited".to_owned(), |n| n.to_string()),
+        table = %descriptors.presized.map_or_else(|| "not grown".to_owned(), |n| format!("{n} slots")),
+        "open files"
+    );
     let shutdown = services.http.shutdown.clone();
     let router = http_api::router(services.http);
     let grace = Duration::from_secs(config.shutdown_grace_secs);
