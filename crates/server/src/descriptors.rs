@@ -39,8 +39,8 @@ pub struct Descriptors {
 /// logged and the node serves within what it has.
 pub fn prepare(anchor: impl AsFd) -> Descriptors {
     let limit = raise_open_file_limit();
-    let presized = limit.map(|limit| limit.min(PRESIZED_DESCRIPTORS)).and_then(|slots| {
-        let last = i32::try_from(slots.checked_sub(1)?).ok()?;
+    let slots = limit.unwrap_or(u64::MAX).min(PRESIZED_DESCRIPTORS);
+    let presized = i32::try_from(slots.saturating_sub(1)).ok().filter(|last| *last > 0).and_then(|last| {
         match rustix::io::fcntl_dupfd_cloexec(&anchor, last) {
             Ok(copy) => {
                 drop(copy);
