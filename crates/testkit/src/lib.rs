@@ -225,6 +225,17 @@ impl TestApp {
         assert_eq!(response.status(), 200, "join");
     }
 
+    /// `by` sets `member`'s role in the room; the answer, for the caller to check.
+    pub async fn set_role(&self, by: &TestUser, room: &str, member: &TestUser, role: &str) -> reqwest::Response {
+        self.send_json(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/rooms/{room}/members/{}", member.id),
+            &json!({ "role": role }),
+            Some(&by.access_token),
+        )
+        .await
+    }
+
     /// A room with `names[0]` as owner and the others as members.
     pub async fn family(&self, names: &[&str]) -> (String, Vec<TestUser>) {
         let mut users = Vec::new();

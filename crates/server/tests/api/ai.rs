@@ -140,14 +140,7 @@ async fn a_plan_is_edited_line_by_line_and_roles_and_rooms_are_enforced() {
     let (asha, ravi, mom) = (&users[0], &users[1], &users[2]);
     let outsider = app.register("Outsider").await;
     let (other_room, _) = app.create_room(&outsider, "Elsewhere").await;
-    let response = app
-        .send_json(
-            reqwest::Method::PATCH,
-            &format!("/api/v1/rooms/{room}/members/{}", mom.id),
-            &json!({"role": "viewer"}),
-            Some(&asha.access_token),
-        )
-        .await;
+    let response = app.set_role(asha, &room, mom, "viewer").await;
     assert_eq!(response.status(), 200);
 
     let trip = plan(&app, ravi, &room, &beach_trip(ravi)).await;

@@ -248,14 +248,7 @@ async fn a_membership_cached_by_a_subscribe_does_not_outlive_a_role_change() {
         let app = &app;
         let room = room.clone();
         async move {
-            let changed = app
-                .send_json(
-                    reqwest::Method::PATCH,
-                    &format!("/api/v1/rooms/{room}/members/{}", ravi.id),
-                    &json!({ "role": role }),
-                    Some(&asha.access_token),
-                )
-                .await;
+            let changed = app.set_role(asha, &room, ravi, role).await;
             assert_eq!(changed.status(), 200, "making Ravi a {role}");
         }
     };

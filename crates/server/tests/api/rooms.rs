@@ -17,14 +17,7 @@ async fn roles(app: &TestApp) -> Roles {
     let (room, users) = app.family(&["Owner", "Admin", "Member", "Viewer"]).await;
     let [owner, admin, member, viewer]: [TestUser; 4] = users.try_into().unwrap();
     for (user, role) in [(&admin, "admin"), (&viewer, "viewer")] {
-        let response = app
-            .send_json(
-                reqwest::Method::PATCH,
-                &format!("/api/v1/rooms/{room}/members/{}", user.id),
-                &json!({"role": role}),
-                Some(&owner.access_token),
-            )
-            .await;
+        let response = app.set_role(&owner, &room, user, role).await;
         assert_eq!(response.status(), 200);
     }
     let outsider = app.register("Outsider").await;
@@ -84,23 +77,9 @@ async fn the_rights_matrix_holds_for_every_role_and_a_non_member() {
             .unwrap();
         expect_problem(deleted, 403, "forbidden").await;
     }
-    let promote = app
-        .send_json(
-            reqwest::Method::PATCH,
-            &format!("/api/v1/rooms/{room}/members/{}", r.member.id),
-            &json!({"role": "admin"}),
-            Some(&r.admin.access_token),
-        )
-        .await;
+    let promote = app.set_role(&r.admin, room, &r.member, "admin").await;
     expect_problem(promote, 403, "forbidden").await;
-    let demote_viewer = app
-        .send_json(
-            reqwest::Method::PATCH,
-            &format!("/api/v1/rooms/{room}/members/{}", r.viewer.id),
-            &json!({"role": "member"}),
-            Some(&r.admin.access_token),
-        )
-        .await;
+    let demote_viewer = app.set_role(&r.admin, room, &r.viewer, "member").await;
     assert_eq!(demote_viewer.status(), 200);
     // Role changes are audited.
     let audit = app.app().store().list_audit(None, 100).await.unwrap();
