@@ -42,3 +42,34 @@ pub fn resident(pid: u32) -> Result<Resident> {
         mapped_kib: field("RssFile:")? + field("RssShmem:")?,
     })
 }
+
+/// One core's idle and soft-interrupt time since boot, in seconds, from the
+/// `cpuN` lines of /proc/stat. Idle time is measured exactly on a tickless
+/// kernel, so a core's busy time over an interval is the interval's wall time
+/// less its idle time; the busy fields themselves are sampled at each tick
+/// and miss short bursts. Soft-interrupt time is such a sample: a guide to
+/// where the network's receive path ran, not a measure.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CoreTime {
+    /// Idle and waiting for I/O.
+    pub idle: f64,
+    /// Software interrupts, sampled at ticks.
+    pub softirq: f64,
+}
+
+pub fn core_times() -> Result<Vec<CoreTime>> {
+    let stat = std::fs::read_to_string("/proc/stat")?;
+    let mut cores = Vec::new();
+    for line in stat.lines() {
+        let Some(rest) = line.strip_prefix("cpu") else { continue };
+        // "cpu " is the sum over all cores; "cpu0", "cpu1", … are the cores.
+        if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        let ticks: Vec<f64> = rest.split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
+        let field = |i: usize| ticks.get(i).copied().unwrap_or(0.0) / 100.0;
+        cores.push(CoreTime { idle: field(3) + field(4), softirq: field(6) });
+    }
+    Ok(cores)
+}

@@ -20,7 +20,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
-use bench::{cpu_seconds, resident};
+use bench::{core_times, cpu_seconds, resident};
 use clap::{Parser, Subcommand};
 use futures::{FutureExt, SinkExt, StreamExt, future::join_all};
 use serde_json::{Value, json};
@@ -281,6 +281,8 @@ async fn fanout(
 
     let cpu_before = server_pid.map(cpu_seconds).transpose()?;
     let own_cpu_before = cpu_seconds(std::process::id())?;
+    let cores_before = core_times()?;
+    let cores_clock = Instant::now();
     let posts = Arc::new(AtomicU64::new(0));
     let failures = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -315,6 +317,8 @@ async fn fanout(
     stop.send_replace(true);
     let cpu_after = server_pid.map(cpu_seconds).transpose()?;
     let own_cpu = cpu_seconds(std::process::id())? - own_cpu_before;
+    let cores_after = core_times()?;
+    let cores_wall = cores_clock.elapsed().as_secs_f64();
     let mut samples: Vec<(u128, u64)> = Vec::new();
     for receiver in receivers {
         samples.extend(receiver.await?);
@@ -372,6 +376,16 @@ async fn fanout(
     // A saturated generator delays its own stamps and receipts: its load is
     // part of reading the latency figures.
     println!("generator CPU: {own_cpu:.2}s over {:.1}s", elapsed + 2.0);
+    // Per core, whatever ran there: on loopback the kernel's receive path
+    // runs on whichever core it is steered to, and a process's own CPU time
+    // does not show where that went.
+    for (core, (before, after)) in cores_before.iter().zip(&cores_after).enumerate() {
+        println!(
+            "core {core}: busy {:.2}s of {cores_wall:.1}s, softirq about {:.2}s",
+            cores_wall - (after.idle - before.idle),
+            after.softirq - before.softirq
+        );
+    }
     Ok(())
 }
 
