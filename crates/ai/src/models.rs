@@ -58,6 +58,9 @@ pub enum RecType {
 }
 
 impl RecType {
+    pub const ALL: [RecType; 5] =
+        [Self::TrendingInRoom, Self::ForMember, Self::SimilarItems, Self::CompleteTheLook, Self::Trip];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::TrendingInRoom => "trending_in_room",

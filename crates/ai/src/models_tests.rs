@@ -182,3 +182,10 @@ fn engine_filters_and_diversifies() {
     types.dedup();
     assert!(types.len() >= 2);
 }
+
+#[test]
+fn every_list_type_round_trips_through_its_name() {
+    for kind in RecType::ALL {
+        assert_eq!(RecType::parse(kind.as_str()), Ok(kind));
+    }
+}

@@ -20,6 +20,12 @@ pub const TRIP_TYPES: [&str; 9] =
     ["leisure", "city", "beach", "trek", "business", "wedding", "ski", "family_visit", "road_trip"];
 /// Occasions we plan outfits for.
 pub const OCCASIONS: [&str; 8] = ["none", "casual", "wedding", "business", "trek", "beach", "party", "festival"];
+/// The longest destination, in characters once trimmed.
+pub const MAX_DESTINATION_CHARS: usize = 120;
+/// The longest traveller's name, in characters once trimmed.
+pub const MAX_TRAVELLER_NAME_CHARS: usize = 80;
+/// The oldest age a traveller may be given.
+pub const MAX_AGE: i64 = 120;
 
 /// A traveller given by name (optional), age, gender and member link.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -163,9 +169,9 @@ fn parse_gender(text: &str) -> Result<Gender, String> {
 pub fn validate(input: &TripInput, climate_path: Option<&str>) -> Result<TripSpec, FieldErrors> {
     let mut errors = FieldErrors::new();
     let destination = match input.destination.as_deref().map(str::trim) {
-        Some(d) if !d.is_empty() && d.chars().count() <= 120 => Some(d.to_string()),
+        Some(d) if !d.is_empty() && d.chars().count() <= MAX_DESTINATION_CHARS => Some(d.to_string()),
         Some(d) if !d.is_empty() => {
-            errors.push("destination", "must be at most 120 characters");
+            errors.push("destination", format!("must be at most {MAX_DESTINATION_CHARS} characters"));
             None
         }
         _ => {
@@ -251,9 +257,9 @@ pub fn validate(input: &TripInput, climate_path: Option<&str>) -> Result<TripSpe
             let mut out = Vec::new();
             for (i, p) in people.iter().enumerate() {
                 let age = match p.age {
-                    Some(a) if (0..=120).contains(&a) => Some(a as u8),
+                    Some(a) if (0..=MAX_AGE).contains(&a) => Some(a as u8),
                     Some(_) => {
-                        errors.push(&format!("travellers[{i}].age"), "must be between 0 and 120");
+                        errors.push(&format!("travellers[{i}].age"), format!("must be between 0 and {MAX_AGE}"));
                         None
                     }
                     None => None,
@@ -263,8 +269,11 @@ pub fn validate(input: &TripInput, climate_path: Option<&str>) -> Result<TripSpe
                     None => None,
                 };
                 let name = p.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
-                if name.as_ref().is_some_and(|n| n.chars().count() > 80) {
-                    errors.push(&format!("travellers[{i}].name"), "must be at most 80 characters");
+                if name.as_ref().is_some_and(|n| n.chars().count() > MAX_TRAVELLER_NAME_CHARS) {
+                    errors.push(
+                        &format!("travellers[{i}].name"),
+                        format!("must be at most {MAX_TRAVELLER_NAME_CHARS} characters"),
+                    );
                 }
                 out.push(Traveller {
                     name: name.unwrap_or_else(|| format!("Traveller {}", i + 1)),

@@ -67,21 +67,27 @@ pub struct AuthSession {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterInput {
+    #[schema(value_type = domain::schema::DisplayName)]
     pub name: Option<String>,
+    #[schema(value_type = domain::schema::EmailAddress)]
     pub email: Option<String>,
+    #[schema(value_type = domain::schema::NewPassword)]
     pub password: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginInput {
+    #[schema(value_type = String)]
     pub email: Option<String>,
+    #[schema(value_type = String)]
     pub password: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshInput {
+    #[schema(value_type = crate::schema::RefreshToken)]
     pub refresh_token: Option<String>,
 }
 
@@ -89,9 +95,10 @@ pub struct RefreshInput {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeInput {
+    #[schema(value_type = Option<domain::schema::DisplayName>)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<domain::schema::AvatarUrl>)]
     pub avatar: Option<Option<String>>,
     pub sizes: Option<Sizes>,
     pub preferences: Option<Preferences>,
@@ -103,6 +110,9 @@ pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 ) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(deserializer).map(Some)
 }
+
+/// The longest refresh token looked up, in bytes.
+pub(crate) const MAX_REFRESH_TOKEN_BYTES: usize = 256;
 
 /// The login failure answer: the same for an unknown email and a wrong password.
 const BAD_CREDENTIALS: &str = "the email or password is not correct";
@@ -195,7 +205,8 @@ impl App {
     }
 
     pub async fn refresh(&self, input: RefreshInput, client_ip: &str) -> AppResult<AuthSession> {
-        let Some(presented) = input.refresh_token.filter(|t| !t.is_empty() && t.len() <= 256) else {
+        let Some(presented) = input.refresh_token.filter(|t| !t.is_empty() && t.len() <= MAX_REFRESH_TOKEN_BYTES)
+        else {
             return Err(AppError::validation("refresh_token", "is required"));
         };
         let at = now();

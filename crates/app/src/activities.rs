@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// The most members one secret-mode list may name.
-const MAX_HIDDEN: usize = 100;
+const MAX_HIDDEN: usize = domain::visibility::MAX_VISIBILITY_MEMBERS;
 /// Rows read per batch while filtering a history page.
 const HISTORY_BATCH: u32 = 200;
 
@@ -58,19 +58,28 @@ pub struct ActivityPage {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostActivityInput {
+    #[schema(value_type = domain::schema::ClientActionType)]
     pub action_type: Option<String>,
+    /// A product of the catalog; required (not null) for the actions about a product.
     pub product_id: Option<ProductId>,
+    /// Required (not null) for the actions that carry words.
+    #[schema(value_type = Option<domain::schema::ActivityMessage>)]
     pub message: Option<String>,
+    /// A JSON object of at most 4096 bytes; `{}` when absent or null.
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<serde_json::Value>,
+    /// Whom to show the activity to; the author's secret mode decides when absent or null.
     pub visibility: Option<VisibilityRequest>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretModeInput {
+    #[schema(value_type = bool)]
     pub enabled: Option<bool>,
+    /// Members of the room to hide from, never yourself; at least one when `enabled` is true.
     #[serde(default)]
+    #[schema(value_type = domain::schema::MemberIdList)]
     pub hidden_from: Vec<UserId>,
 }
 

@@ -34,9 +34,9 @@ use crate::{
 };
 
 /// The longest recipient name, in characters.
-const MAX_RECIPIENT_CHARS: usize = 80;
+pub(crate) const MAX_RECIPIENT_CHARS: usize = 80;
 /// The most members one visibility list may name.
-const MAX_VISIBILITY_NAMES: usize = 100;
+const MAX_VISIBILITY_NAMES: usize = domain::visibility::MAX_VISIBILITY_MEMBERS;
 /// Entries per list of the poll summary.
 const POLL_ENTRIES: usize = 5;
 
@@ -98,11 +98,16 @@ pub struct CartView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddCartLineInput {
+    /// A product of the catalog.
+    #[schema(value_type = ProductId)]
     pub product_id: Option<ProductId>,
+    #[schema(value_type = crate::schema::SizeChoice)]
     pub size: Option<String>,
     /// 1 to 99; added to the line when the same product, size and recipient is already there.
+    #[schema(value_type = crate::schema::CartQuantity)]
     pub quantity: Option<i64>,
     /// A member's user id (the line is then hidden from them) or a name of 1 to 80 characters.
+    #[schema(value_type = Option<crate::schema::Recipient>)]
     pub buying_for: Option<String>,
     pub visibility: Option<VisibilityRequest>,
 }
@@ -113,13 +118,16 @@ pub struct AddCartLineInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCartLineInput {
+    #[schema(value_type = Option<crate::schema::SizeChoice>)]
     pub size: Option<String>,
     /// 1 to 99: the line's new quantity.
+    #[schema(value_type = Option<crate::schema::CartQuantity>)]
     pub quantity: Option<i64>,
     /// A member's id or a name; null clears it.
     #[serde(default, deserialize_with = "crate::accounts::present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::schema::Recipient>)]
     pub buying_for: Option<Option<String>>,
+    #[schema(value_type = Option<crate::schema::LineVersion>)]
     pub version: Option<i64>,
 }
 
@@ -145,7 +153,10 @@ pub struct WishlistView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddWishlistInput {
+    /// A product of the catalog.
+    #[schema(value_type = ProductId)]
     pub product_id: Option<ProductId>,
+    #[schema(value_type = Option<crate::schema::Recipient>)]
     pub buying_for: Option<String>,
     pub visibility: Option<VisibilityRequest>,
 }
@@ -153,8 +164,10 @@ pub struct AddWishlistInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveToCartInput {
+    #[schema(value_type = crate::schema::SizeChoice)]
     pub size: Option<String>,
     /// 1 to 99, default 1.
+    #[schema(value_type = Option<crate::schema::CartQuantity>)]
     pub quantity: Option<i64>,
 }
 
@@ -162,6 +175,7 @@ pub struct MoveToCartInput {
 #[serde(deny_unknown_fields)]
 pub struct VoteInput {
     /// 1 (👍), -1 (👎) or 0 (remove the vote).
+    #[schema(value_type = crate::schema::VoteValue)]
     pub value: Option<i64>,
 }
 

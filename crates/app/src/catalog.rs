@@ -87,22 +87,30 @@ impl Catalog {
 #[into_params(parameter_in = Query)]
 pub struct ProductSearchInput {
     /// Free text, at most 200 characters.
+    #[param(value_type = Option<crate::schema::SearchText>, inline)]
     pub q: Option<String>,
     /// Comma-separated categories.
     pub category: Option<String>,
     pub brand: Option<String>,
     /// Comma-separated: men, women, boys, girls, unisex.
+    #[param(value_type = Option<domain::schema::GenderList>, inline)]
     pub gender: Option<String>,
     pub colour: Option<String>,
     pub size: Option<String>,
     /// Major units, e.g. `499` or `499.50`.
+    #[param(value_type = Option<domain::schema::DecimalAmount>, inline)]
     pub min_price: Option<String>,
+    /// Major units, not below `min_price`.
+    #[param(value_type = Option<domain::schema::DecimalAmount>, inline)]
     pub max_price: Option<String>,
     /// 0 to 5.
+    #[param(value_type = Option<crate::schema::MinRating>, inline)]
     pub min_rating: Option<String>,
     /// relevance, price_asc, price_desc, rating, newest or discount.
+    #[param(value_type = Option<crate::schema::SearchSort>, inline)]
     pub sort: Option<String>,
     /// 1 to 100, default 20.
+    #[param(value_type = Option<crate::schema::SearchPageSize>, inline)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -221,10 +229,13 @@ impl ProductSearchInput {
         let min_rating = self.min_rating.as_deref().and_then(|t| {
             errors.take(
                 "min_rating",
+                // Checked before it is narrowed to the index's f32, so that a
+                // number just outside the range is refused, not rounded into it.
                 t.trim()
-                    .parse::<f32>()
+                    .parse::<f64>()
                     .ok()
-                    .filter(|r| r.is_finite() && (0.0..=5.0).contains(r))
+                    .filter(|r| r.is_finite() && (0.0..=f64::from(search::MAX_RATING)).contains(r))
+                    .map(|r| r as f32)
                     .ok_or_else(|| "must be a number between 0 and 5".to_string()),
             )
         });

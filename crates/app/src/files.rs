@@ -105,6 +105,8 @@ enum KeyPrefix {
 }
 
 impl KeyPrefix {
+    const ALL: [KeyPrefix; 2] = [KeyPrefix::Avatars, KeyPrefix::Products];
+
     fn as_str(self) -> &'static str {
         match self {
             KeyPrefix::Avatars => "avatars",
@@ -128,6 +130,28 @@ const IMAGE_TYPES: &[SniffedImage] = &[
     SniffedImage { extension: "webp", mime: "image/webp" },
     SniffedImage { extension: "gif", mime: "image/gif" },
 ];
+
+/// Hex digits of the SHA-256 that names a file.
+const DIGEST_HEX_CHARS: usize = 64;
+
+/// The media types of the images accepted, comma-separated: the `contentType`
+/// of an upload's `file` part in the OpenAPI document.
+pub fn accepted_image_types() -> String {
+    IMAGE_TYPES.iter().map(|t| t.mime).collect::<Vec<_>>().join(", ")
+}
+
+domain::schema_type!(
+    /// A key the server makes, as [`FileKey::parse`] accepts it.
+    StoredFileKey = domain::schema::text(
+        format!(
+            r"^(?:{})/[0-9a-f]{{{DIGEST_HEX_CHARS}}}\.(?:{})$",
+            KeyPrefix::ALL.map(KeyPrefix::as_str).join("|"),
+            IMAGE_TYPES.iter().map(|t| t.extension).collect::<Vec<_>>().join("|"),
+        ),
+        "`<folder>/<sha256>.<extension>`, as found in a served URL.".to_owned(),
+    )
+    .examples([FileKey::content_addressed(KeyPrefix::Avatars, b"", IMAGE_TYPES[0].extension).0])
+);
 
 /// Checks an upload: present, not too large, and by its bytes (whatever the
 /// client declared) a JPEG, PNG, WebP or GIF image.
@@ -182,7 +206,7 @@ impl FileKey {
             return Err(KeyRefusal::Unknown);
         }
         let (stem, extension) = name.split_once('.').ok_or(KeyRefusal::Unknown)?;
-        let hex_stem = stem.len() == 64 && stem.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        let hex_stem = stem.len() == DIGEST_HEX_CHARS && stem.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         if !hex_stem || !IMAGE_TYPES.iter().any(|t| t.extension == extension) {
             return Err(KeyRefusal::Unknown);
         }

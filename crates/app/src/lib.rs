@@ -16,6 +16,7 @@ pub mod rate_limit;
 pub mod realtime;
 pub mod recommendations;
 pub mod rooms;
+pub mod schema;
 pub mod tokens;
 pub mod trips;
 

@@ -131,6 +131,7 @@ pub struct RecommendationQuery {
     pub for_user: Option<UserId>,
     /// One list type only.
     #[serde(rename = "type")]
+    #[param(value_type = Option<crate::schema::RecommendationKind>, inline)]
     pub kind: Option<String>,
 }
 

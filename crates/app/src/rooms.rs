@@ -23,8 +23,12 @@ use crate::{
 };
 
 /// Invite codes carry 80 random bits: unguessable, and short enough to type.
-const INVITE_CODE_BYTES: usize = 10;
-const MAX_INVITE_HOURS: i64 = 24 * 365;
+pub(crate) const INVITE_CODE_BYTES: usize = 10;
+/// What invite codes are spelled with: lower-case base32.
+pub(crate) const INVITE_CODE_ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+pub(crate) const MAX_INVITE_HOURS: i64 = 24 * 365;
+/// The most joins an invite code may be limited to.
+pub(crate) const MAX_INVITE_USES: i64 = 10_000;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RoomView {
@@ -78,20 +82,24 @@ pub struct JoinedRoom {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRoomInput {
+    #[schema(value_type = domain::schema::DisplayName)]
     pub name: Option<String>,
     /// `private` (default) or `public`.
+    #[schema(value_type = Option<crate::schema::RoomVisibilityName>)]
     pub visibility: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenameRoomInput {
+    #[schema(value_type = domain::schema::DisplayName)]
     pub name: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JoinRoomInput {
+    #[schema(value_type = crate::schema::InviteCode)]
     pub invite_code: Option<String>,
 }
 
@@ -99,24 +107,29 @@ pub struct JoinRoomInput {
 #[serde(deny_unknown_fields)]
 pub struct RotateInviteInput {
     /// The new code stops working after this many hours (1 to 8760).
+    #[schema(value_type = Option<crate::schema::InviteHours>)]
     pub expires_in_hours: Option<i64>,
-    /// Or at this time (RFC 3339, in the future, within a year).
+    /// Or at this time (RFC 3339, in the future, within a year); not with `expires_in_hours`.
     #[serde(default, with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<OffsetDateTime>,
     /// The new code admits at most this many joins (1 to 10000).
+    #[schema(value_type = Option<crate::schema::InviteUses>)]
     pub max_uses: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetRoleInput {
+    #[schema(value_type = domain::schema::AssignableRole)]
     pub role: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferInput {
+    /// Another member of the room (not the owner).
+    #[schema(value_type = UserId)]
     pub user_id: Option<UserId>,
 }
 
@@ -160,7 +173,6 @@ fn parse_room_name(errors: &mut FieldErrors, name: Option<&str>) -> Option<Strin
 
 /// A fresh invite code: 80 random bits in lower-case base32 (16 characters).
 pub fn new_invite_code() -> String {
-    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
     let bytes: [u8; INVITE_CODE_BYTES] = rand::random();
     let mut out = String::with_capacity(16);
     let (mut buffer, mut bits) = (0u32, 0u32);
@@ -169,7 +181,7 @@ pub fn new_invite_code() -> String {
         bits += 8;
         while bits >= 5 {
             bits -= 5;
-            out.push(char::from(ALPHABET[((buffer >> bits) & 31) as usize]));
+            out.push(char::from(INVITE_CODE_ALPHABET[((buffer >> bits) & 31) as usize]));
         }
     }
     out
@@ -391,8 +403,8 @@ impl App {
         if input.expires_in_hours.is_some_and(|h| !(1..=MAX_INVITE_HOURS).contains(&h)) {
             errors.push("expires_in_hours", format!("must be from 1 to {MAX_INVITE_HOURS}"));
         }
-        if input.max_uses.is_some_and(|n| !(1..=10_000).contains(&n)) {
-            errors.push("max_uses", "must be from 1 to 10000");
+        if input.max_uses.is_some_and(|n| !(1..=MAX_INVITE_USES).contains(&n)) {
+            errors.push("max_uses", format!("must be from 1 to {MAX_INVITE_USES}"));
         }
         let at = now();
         if let Some(expiry) = input.expires_at {

@@ -29,9 +29,9 @@ use crate::{
 /// Products offered per packing line.
 const PRODUCTS_PER_LINE: usize = 3;
 /// Most line edits in one request.
-const MAX_EDITS: usize = 200;
+pub(crate) const MAX_EDITS: usize = 200;
 /// Largest quantity a line may have.
-const MAX_QUANTITY: i64 = 200;
+pub(crate) const MAX_QUANTITY: i64 = 200;
 /// Attempts at an edit that meets a concurrent one.
 const EDIT_ATTEMPTS: usize = 3;
 
@@ -39,10 +39,14 @@ const EDIT_ATTEMPTS: usize = 3;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TravelerInput {
+    /// A member of the room.
     pub user_id: Option<UserId>,
+    #[schema(value_type = Option<crate::schema::TravellerName>)]
     pub name: Option<String>,
+    #[schema(value_type = Option<crate::schema::TravellerAge>)]
     pub age: Option<i64>,
     /// `men`, `women`, `boys`, `girls` or `unisex`.
+    #[schema(value_type = Option<Gender>)]
     pub gender: Option<String>,
 }
 
@@ -50,7 +54,9 @@ pub struct TravelerInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum TravelersInput {
+    #[schema(value_type = crate::schema::TravellerCount)]
     Count(i64),
+    #[schema(value_type = crate::schema::TravellerList)]
     People(Vec<TravelerInput>),
 }
 
@@ -58,28 +64,37 @@ pub enum TravelersInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoneyInput {
+    #[schema(value_type = domain::schema::PositiveAmount)]
     pub amount: String,
+    #[schema(value_type = Option<crate::schema::CatalogCurrency>)]
     pub currency: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTripInput {
+    #[schema(value_type = crate::schema::TripDestination)]
     pub destination: Option<String>,
     /// `leisure` (default), `city`, `beach`, `trek`, `business`, `wedding`, `ski`, `family_visit`, `road_trip`.
+    #[schema(value_type = Option<crate::schema::TripTypeName>)]
     pub trip_type: Option<String>,
     /// Days, 1 to 365.
+    #[schema(value_type = crate::schema::TripDays)]
     pub duration: Option<i64>,
     /// `YYYY-MM-DD`; today when absent.
+    #[schema(value_type = Option<String>, format = Date)]
     pub start_date: Option<String>,
     /// `cold`, `snowy`, `cool`, `mild`, `warm`, `hot`, `tropical`, `rainy` or `desert`;
     /// inferred from the destination and month when absent (the plan says so).
+    #[schema(value_type = Option<crate::schema::ClimateName>)]
     pub climate: Option<String>,
     /// 1 to 30 travellers: a count or a list.
+    #[schema(value_type = TravelersInput)]
     pub travelers: Option<TravelersInput>,
     /// `none` (default), `casual`, `wedding`, `business`, `trek`, `beach`, `party`, `festival`.
+    #[schema(value_type = Option<crate::schema::OccasionName>)]
     pub occasion: Option<String>,
-    /// Most to spend on any one product.
+    /// Most to spend on any one product; at least the price of the cheapest product that fits a line.
     pub budget: Option<MoneyInput>,
     /// Whether laundry is available (fewer clothes on long trips).
     pub laundry: Option<bool>,
@@ -90,10 +105,12 @@ pub struct CreateTripInput {
 #[serde(deny_unknown_fields)]
 pub struct LineEdit {
     /// The line's `id` from the plan.
+    #[schema(value_type = String)]
     pub id: Option<String>,
     /// Packed.
     pub checked: Option<bool>,
     /// 1 to 200.
+    #[schema(value_type = Option<crate::schema::PackingQuantity>)]
     pub quantity: Option<i64>,
     /// Already owned: the line leaves the shopping list.
     pub owned: Option<bool>,
@@ -111,6 +128,7 @@ fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTripInput {
+    #[schema(value_type = crate::schema::LineEdits)]
     pub lines: Option<Vec<LineEdit>>,
 }
 

@@ -12,6 +12,7 @@ pub mod money;
 pub mod presence;
 pub mod product;
 pub mod role;
+pub mod schema;
 pub mod user;
 pub mod visibility;
 

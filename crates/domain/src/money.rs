@@ -5,6 +5,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Minor units per major unit for the currencies we sell in (all 2-decimal).
 const MINOR_PER_MAJOR: i64 = 100;
+/// The most decimals an amount in major units may have (minor units per major: 100).
+pub const MAX_DECIMALS: usize = 2;
+/// The most digits of an amount's whole part.
+pub const MAX_WHOLE_DIGITS: usize = 12;
 
 /// A three-letter upper-case currency code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,7 +62,12 @@ impl Money {
         let text = text.trim();
         let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
         let digits_only = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-        if whole.is_empty() || !digits_only(whole) || !digits_only(frac) || frac.len() > 2 || whole.len() > 12 {
+        if whole.is_empty()
+            || !digits_only(whole)
+            || !digits_only(frac)
+            || frac.len() > MAX_DECIMALS
+            || whole.len() > MAX_WHOLE_DIGITS
+        {
             return Err("must be a non-negative decimal amount with at most two decimals".into());
         }
         let whole: i64 = whole.parse().map_err(|_| "is too large".to_string())?;

@@ -30,6 +30,9 @@ pub enum RoomAction {
 }
 
 impl Role {
+    /// Every role, strongest first.
+    pub const ALL: [Role; 4] = [Self::Owner, Self::Admin, Self::Member, Self::Viewer];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Owner => "owner",
@@ -90,6 +93,13 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_role_round_trips_through_its_name() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Ok(role));
+        }
+    }
 
     #[test]
     fn a_viewer_reads_but_cannot_act() {

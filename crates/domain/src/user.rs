@@ -6,12 +6,15 @@ use utoipa::ToSchema;
 
 /// The longest name, email or free-text profile value we store.
 pub const MAX_NAME_CHARS: usize = 80;
-const MAX_EMAIL_CHARS: usize = 254;
-const MIN_PASSWORD_CHARS: usize = 10;
-const MAX_PASSWORD_CHARS: usize = 256;
-const MAX_URL_CHARS: usize = 2048;
-const MAX_PREFERENCES: usize = 20;
-const MAX_SIZE_CHARS: usize = 16;
+pub const MAX_EMAIL_CHARS: usize = 254;
+pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MAX_PASSWORD_CHARS: usize = 256;
+pub const MAX_URL_CHARS: usize = 2048;
+/// The most styles, and the most brands, a member's preferences list.
+pub const MAX_PREFERENCES: usize = 20;
+pub const MAX_SIZE_CHARS: usize = 16;
+/// What a size label may hold besides ASCII letters and digits.
+pub const SIZE_PUNCTUATION: &str = " ./-";
 
 /// An email address as given, with its case-folded form used for uniqueness.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,10 +187,13 @@ impl AgeBand {
 #[serde(deny_unknown_fields)]
 pub struct Sizes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::schema::SizeLabel>)]
     pub tops: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::schema::SizeLabel>)]
     pub bottoms: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::schema::SizeLabel>)]
     pub shoes: Option<String>,
 }
 
@@ -199,7 +205,7 @@ impl Sizes {
             if let Some(size) = value {
                 let ok = !size.trim().is_empty()
                     && size.chars().count() <= MAX_SIZE_CHARS
-                    && size.chars().all(|c| c.is_ascii_alphanumeric() || " ./-".contains(c));
+                    && size.chars().all(|c| c.is_ascii_alphanumeric() || SIZE_PUNCTUATION.contains(c));
                 if !ok {
                     errors.push(field, "must be a size label such as M, 32 or UK8");
                 }
@@ -214,6 +220,7 @@ impl Sizes {
 pub struct Preferences {
     /// Style words such as `casual`, `ethnic`, `formal`.
     #[serde(default)]
+    #[schema(value_type = crate::schema::PreferenceList)]
     pub styles: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<ShopperGender>,
@@ -221,6 +228,7 @@ pub struct Preferences {
     pub age_band: Option<AgeBand>,
     /// Brands the member favours.
     #[serde(default)]
+    #[schema(value_type = crate::schema::PreferenceList)]
     pub brands: Vec<String>,
 }
 

@@ -30,13 +30,21 @@ pub struct SecretMode {
     pub hidden_from: BTreeSet<UserId>,
 }
 
+/// The most members one visibility or secret-mode list may name.
+pub const MAX_VISIBILITY_MEMBERS: usize = 100;
+
 /// The request's `visibility` field: omitted, `{"hidden_from": [..]}` or `{"only": [..]}`.
+/// Exactly one of the two is given, not null.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VisibilityRequest {
+    /// Everyone but these members of the room.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::MemberIdList>)]
     pub hidden_from: Option<Vec<UserId>>,
+    /// Only these members of the room.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::MemberIdList>)]
     pub only: Option<Vec<UserId>>,
 }
 

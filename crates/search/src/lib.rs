@@ -19,6 +19,6 @@ mod suggest;
 pub use error::SearchError;
 pub use index::ProductIndex;
 pub use query::{
-    DEFAULT_LIMIT, FACET_TOP, FacetCount, Facets, MAX_LIMIT, MAX_QUERY_CHARS, PRICE_BUCKETS_MINOR, PriceBucket,
-    SearchPage, SearchQuery, Sort,
+    DEFAULT_LIMIT, FACET_TOP, FacetCount, Facets, MAX_LIMIT, MAX_QUERY_CHARS, MAX_RATING, PRICE_BUCKETS_MINOR,
+    PriceBucket, SearchPage, SearchQuery, Sort,
 };

@@ -16,6 +16,8 @@ pub const MAX_LIMIT: usize = 100;
 pub const DEFAULT_LIMIT: usize = 20;
 /// Values returned per facet field.
 pub const FACET_TOP: usize = 30;
+/// The highest rating; the lowest is 0.
+pub const MAX_RATING: f32 = 5.0;
 
 /// Order of a result list. Every order breaks ties by product id, ascending,
 /// so that a list is total and cursor paging is exact.
@@ -129,7 +131,7 @@ impl SearchQuery {
             return Err(SearchError::BadLimit { max: MAX_LIMIT });
         }
         if let Some(rating) = self.min_rating
-            && (!rating.is_finite() || !(0.0..=5.0).contains(&rating))
+            && (!rating.is_finite() || !(0.0..=MAX_RATING).contains(&rating))
         {
             return Err(SearchError::BadFilter { field: "min_rating", reason: "must be a number between 0 and 5" });
         }

@@ -750,6 +750,8 @@ export interface components {
         ActionType: "viewed" | "liked" | "unliked" | "commented" | "reacted" | "voted" | "added_to_cart" | "removed_from_cart" | "updated_cart" | "added_to_wishlist" | "removed_from_wishlist" | "shared" | "message" | "joined" | "left" | "removed" | "role_changed" | "revealed" | "trip_planned" | "trip_updated" | "price_changed";
         /** Format: uuid */
         ActivityId: string;
+        /** @description 1 to 2000 characters, stored as typed: not blank, and no control characters other than newline and tab. */
+        ActivityMessage: string;
         ActivityPage: {
             items: components["schemas"]["ActivityView"][];
             /** @description Pass as `cursor` for the next page; null when this page is the end for now. */
@@ -773,20 +775,18 @@ export interface components {
             visibility: components["schemas"]["Visibility"];
         };
         AddCartLineInput: {
-            /** @description A member's user id (the line is then hidden from them) or a name of 1 to 80 characters. */
-            buying_for?: string | null;
-            product_id?: null | components["schemas"]["ProductId"];
-            /**
-             * Format: int64
-             * @description 1 to 99; added to the line when the same product, size and recipient is already there.
-             */
-            quantity?: number | null;
-            size?: string | null;
+            buying_for?: null | components["schemas"]["Recipient"];
+            /** @description A product of the catalog. */
+            product_id: components["schemas"]["ProductId"];
+            /** @description 1 to 99; added to the line when the same product, size and recipient is already there. */
+            quantity: components["schemas"]["CartQuantity"];
+            size: components["schemas"]["SizeChoice"];
             visibility?: null | components["schemas"]["VisibilityRequest"];
         };
         AddWishlistInput: {
-            buying_for?: string | null;
-            product_id?: null | components["schemas"]["ProductId"];
+            buying_for?: null | components["schemas"]["Recipient"];
+            /** @description A product of the catalog. */
+            product_id: components["schemas"]["ProductId"];
             visibility?: null | components["schemas"]["VisibilityRequest"];
         };
         /**
@@ -794,6 +794,11 @@ export interface components {
          * @enum {string}
          */
         AgeBand: "0-3" | "4-12" | "13-17" | "18-34" | "35-54" | "55+";
+        /**
+         * @description The new role. The owner role moves only through a transfer of ownership; admins may give only `member` and `viewer`, and only to members and viewers.
+         * @enum {string}
+         */
+        AssignableRole: "admin" | "member" | "viewer";
         /** @description The answer to register, login and refresh. */
         AuthSession: {
             access_token: string;
@@ -802,6 +807,8 @@ export interface components {
             refresh_token: string;
             user: components["schemas"]["UserView"];
         };
+        /** @description An `https://` or `http://` URL, or a `/files/…` path this server serves; at most 2048 characters, with no white space or control characters inside. */
+        AvatarUrl: string;
         /** Format: uuid */
         CartLineId: string;
         /** @description A line of the room's cart. */
@@ -832,6 +839,11 @@ export interface components {
             version: number;
             visibility: components["schemas"]["Visibility"];
         };
+        /**
+         * Format: int64
+         * @description 1 to 99.
+         */
+        CartQuantity: number;
         CartTotals: {
             /** @description Current prices times quantities over the lines the caller sees. */
             amount: components["schemas"]["Money"];
@@ -846,6 +858,21 @@ export interface components {
             lines: components["schemas"]["CartLineView"][];
             totals: components["schemas"]["CartTotals"];
         };
+        /**
+         * @description The catalog's currency, INR; the default when absent or null.
+         * @enum {string}
+         */
+        CatalogCurrency: "INR";
+        /**
+         * @description An action a client may post; the others are written by the server.
+         * @enum {string}
+         */
+        ClientActionType: "viewed" | "liked" | "unliked" | "commented" | "reacted" | "shared" | "message";
+        /**
+         * @description The climate to plan for; inferred from the destination and month when absent or null (case and white space around it are ignored).
+         * @enum {string}
+         */
+        ClimateName: "cold" | "snowy" | "cool" | "mild" | "warm" | "hot" | "tropical" | "rainy" | "desert";
         /** @description The climate planned for. */
         ClimateView: {
             /** Format: int32 */
@@ -860,33 +887,31 @@ export interface components {
             source: string;
         };
         CreateRoomInput: {
-            name?: string | null;
-            /** @description `private` (default) or `public`. */
-            visibility?: string | null;
+            name: components["schemas"]["DisplayName"];
+            visibility?: null | components["schemas"]["RoomVisibilityName"];
         };
         CreateTripInput: {
             budget?: null | components["schemas"]["MoneyInput"];
-            /**
-             * @description `cold`, `snowy`, `cool`, `mild`, `warm`, `hot`, `tropical`, `rainy` or `desert`;
-             *     inferred from the destination and month when absent (the plan says so).
-             */
-            climate?: string | null;
-            destination?: string | null;
-            /**
-             * Format: int64
-             * @description Days, 1 to 365.
-             */
-            duration?: number | null;
+            climate?: null | components["schemas"]["ClimateName"];
+            destination: components["schemas"]["TripDestination"];
+            /** @description Days, 1 to 365. */
+            duration: components["schemas"]["TripDays"];
             /** @description Whether laundry is available (fewer clothes on long trips). */
             laundry?: boolean | null;
-            /** @description `none` (default), `casual`, `wedding`, `business`, `trek`, `beach`, `party`, `festival`. */
-            occasion?: string | null;
-            /** @description `YYYY-MM-DD`; today when absent. */
+            occasion?: null | components["schemas"]["OccasionName"];
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`; today when absent.
+             */
             start_date?: string | null;
-            travelers?: null | components["schemas"]["TravelersInput"];
-            /** @description `leisure` (default), `city`, `beach`, `trek`, `business`, `wedding`, `ski`, `family_visit`, `road_trip`. */
-            trip_type?: string | null;
+            /** @description 1 to 30 travellers: a count or a list. */
+            travelers: components["schemas"]["TravelersInput"];
+            trip_type?: null | components["schemas"]["TripTypeName"];
         };
+        /** @description 1 to 80 characters once leading and trailing white space is trimmed; no control characters. */
+        DisplayName: string;
+        /** @description `local@domain.tld`, at most 254 characters: one `@`, a domain with a dot neither first nor last, and no white space, control characters, `<` or `>`. Compared case-insensitively. */
+        EmailAddress: string;
         FacetCountView: {
             /** Format: int64 */
             count: number;
@@ -911,7 +936,7 @@ export interface components {
          * @enum {string}
          */
         Gender: "men" | "women" | "boys" | "girls" | "unisex";
-        /** @description A multipart form with one image in the field `file`. */
+        /** @description A multipart form with one image in the field `file`, and no other field. */
         ImageUpload: {
             /**
              * Format: binary
@@ -920,19 +945,31 @@ export interface components {
              */
             file: string;
         };
+        /** @description The room's invite code: 16 base32 characters, compared case-insensitively. */
+        InviteCode: string;
+        /**
+         * Format: int64
+         * @description 1 to 8760 hours.
+         */
+        InviteHours: number;
+        /**
+         * Format: int64
+         * @description 1 to 10000 joins.
+         */
+        InviteUses: number;
         JoinedRoom: {
             member: components["schemas"]["MemberView"];
             room: components["schemas"]["RoomView"];
         };
         JoinRoomInput: {
-            invite_code?: string | null;
+            invite_code: components["schemas"]["InviteCode"];
         };
         /** @description One edit of one packing line; absent fields stay as they are. */
         LineEdit: {
             /** @description Packed. */
             checked?: boolean | null;
             /** @description The line's `id` from the plan. */
-            id?: string | null;
+            id: string;
             /** @description Already owned: the line leaves the shopping list. */
             owned?: boolean | null;
             /**
@@ -940,16 +977,21 @@ export interface components {
              * @description Swap the chosen product for another catalog product; `null` chooses none.
              */
             product_id?: string | null;
-            /**
-             * Format: int64
-             * @description 1 to 200.
-             */
-            quantity?: number | null;
+            quantity?: null | components["schemas"]["PackingQuantity"];
         };
+        /** @description 1 to 200 edits, applied in order, all or none. */
+        LineEdits: components["schemas"]["LineEdit"][];
+        /**
+         * Format: int64
+         * @description The line's `version` as last read.
+         */
+        LineVersion: number;
         LoginInput: {
-            email?: string | null;
-            password?: string | null;
+            email: string;
+            password: string;
         };
+        /** @description At most 100 members of the room. */
+        MemberIdList: components["schemas"]["UserId"][];
         MemberView: {
             avatar?: string | null;
             is_online: boolean;
@@ -969,17 +1011,20 @@ export interface components {
         };
         /** @description Money as a client sends it: `{"amount": "1500.00", "currency": "INR"}`. */
         MoneyInput: {
-            amount: string;
-            currency?: string | null;
+            amount: components["schemas"]["PositiveAmount"];
+            currency?: null | components["schemas"]["CatalogCurrency"];
         };
         MoveToCartInput: {
-            /**
-             * Format: int64
-             * @description 1 to 99, default 1.
-             */
-            quantity?: number | null;
-            size?: string | null;
+            quantity?: null | components["schemas"]["CartQuantity"];
+            size: components["schemas"]["SizeChoice"];
         };
+        /** @description 10 to 256 characters, and not the email address (nor the part before its `@`). */
+        NewPassword: string;
+        /**
+         * @description `none` when absent or null (case and white space around it are ignored).
+         * @enum {string}
+         */
+        OccasionName: "none" | "casual" | "wedding" | "business" | "trek" | "beach" | "party" | "festival";
         /** @description One packing line. */
         PackingLineView: {
             /** @description clothing, outerwear, footwear, accessories, occasion, toiletries, essentials or kids. */
@@ -1000,6 +1045,11 @@ export interface components {
             /** Format: int32 */
             traveler_index?: number | null;
         };
+        /**
+         * Format: int64
+         * @description 1 to 200.
+         */
+        PackingQuantity: number;
         PollEntry: {
             /**
              * Format: int64
@@ -1019,21 +1069,39 @@ export interface components {
             most_disliked: components["schemas"]["PollEntry"][];
             most_liked: components["schemas"]["PollEntry"][];
         };
+        /** @description A positive decimal amount in major units with at most 2 decimals and 12 whole digits, e.g. `1500` or `1500.00`. */
+        PositiveAmount: string;
         PostActivityInput: {
-            action_type?: string | null;
-            message?: string | null;
+            action_type: components["schemas"]["ClientActionType"];
+            message?: null | components["schemas"]["ActivityMessage"];
+            /** @description A JSON object of at most 4096 bytes; `{}` when absent or null. */
             metadata?: Record<string, never> | null;
             product_id?: null | components["schemas"]["ProductId"];
             visibility?: null | components["schemas"]["VisibilityRequest"];
-        };
+        } & ({
+            /** @enum {string} */
+            action_type: "viewed" | "liked" | "unliked" | "shared";
+            product_id: string;
+        } | {
+            /** @enum {string} */
+            action_type: "commented" | "reacted";
+            message: string;
+            product_id: string;
+        } | {
+            /** @enum {string} */
+            action_type: "message";
+            message: string;
+        });
+        /** @description At most 20 values, each of 1 to 80 characters, not blank, with no control characters. */
+        PreferenceList: string[];
         /** @description What a member likes to be shown. */
         Preferences: {
             age_band?: null | components["schemas"]["AgeBand"];
             /** @description Brands the member favours. */
-            brands?: string[];
+            brands?: components["schemas"]["PreferenceList"];
             gender?: null | components["schemas"]["ShopperGender"];
             /** @description Style words such as `casual`, `ethnic`, `formal`. */
-            styles?: string[];
+            styles?: components["schemas"]["PreferenceList"];
         };
         /** @description A price range in minor units: `min_minor` inclusive, `max_minor` exclusive. */
         PriceBucketView: {
@@ -1142,6 +1210,8 @@ export interface components {
             sku: string;
             title: string;
         };
+        /** @description A member's user id (the item is then hidden from them) or a name of 1 to 80 characters once trimmed, with no control characters. */
+        Recipient: string;
         /** Format: uuid */
         RecommendationId: string;
         /** @description One recommendation list. */
@@ -1161,15 +1231,17 @@ export interface components {
             type: string;
         };
         RefreshInput: {
-            refresh_token?: string | null;
+            refresh_token: components["schemas"]["RefreshToken"];
         };
+        /** @description The `refresh_token` of the last answer of register, login or refresh (URL-safe base64). */
+        RefreshToken: string;
         RegisterInput: {
-            email?: string | null;
-            name?: string | null;
-            password?: string | null;
+            email: components["schemas"]["EmailAddress"];
+            name: components["schemas"]["DisplayName"];
+            password: components["schemas"]["NewPassword"];
         };
         RenameRoomInput: {
-            name?: string | null;
+            name: components["schemas"]["DisplayName"];
         };
         /**
          * @description A member's role, strongest first.
@@ -1201,34 +1273,41 @@ export interface components {
             /** @description `private` or `public`. */
             visibility: string;
         };
+        /**
+         * @description `private` (the default when absent or null) or `public`.
+         * @enum {string}
+         */
+        RoomVisibilityName: "private" | "public";
         RotateInviteInput: {
             /**
              * Format: date-time
-             * @description Or at this time (RFC 3339, in the future, within a year).
+             * @description Or at this time (RFC 3339, in the future, within a year); not with `expires_in_hours`.
              */
             expires_at?: string | null;
-            /**
-             * Format: int64
-             * @description The new code stops working after this many hours (1 to 8760).
-             */
-            expires_in_hours?: number | null;
-            /**
-             * Format: int64
-             * @description The new code admits at most this many joins (1 to 10000).
-             */
-            max_uses?: number | null;
-        };
+            expires_in_hours?: null | components["schemas"]["InviteHours"];
+            max_uses?: null | components["schemas"]["InviteUses"];
+        } & ({
+            expires_at?: null;
+        } | {
+            expires_in_hours?: null;
+        });
         SecretModeInput: {
-            enabled?: boolean | null;
-            hidden_from?: components["schemas"]["UserId"][];
-        };
+            enabled: boolean;
+            /** @description Members of the room to hide from, never yourself; at least one when `enabled` is true. */
+            hidden_from?: components["schemas"]["MemberIdList"];
+        } & ({
+            /** @enum {boolean} */
+            enabled: false;
+        } | {
+            hidden_from: components["schemas"]["UserId"][];
+        });
         SecretModeView: {
             enabled: boolean;
             hidden_from: components["schemas"]["UserId"][];
             room_id: components["schemas"]["RoomId"];
         };
         SetRoleInput: {
-            role?: string | null;
+            role: components["schemas"]["AssignableRole"];
         };
         /**
          * @description Gender a member shops for; matches the catalog's genders.
@@ -1244,11 +1323,15 @@ export interface components {
             lines: number;
             total: components["schemas"]["Money"];
         };
+        /** @description One of the product's sizes (its `sizes[].size`); white space around it is ignored. */
+        SizeChoice: string;
+        /** @description A size label such as `M`, `32` or `UK8`: at most 16 letters, digits, spaces, `.`, `/` or `-`, not only spaces. */
+        SizeLabel: string;
         /** @description Clothing sizes per kind, as the member wears them (e.g. `M`, `32`, `UK8`). */
         Sizes: {
-            bottoms?: string | null;
-            shoes?: string | null;
-            tops?: string | null;
+            bottoms?: null | components["schemas"]["SizeLabel"];
+            shoes?: null | components["schemas"]["SizeLabel"];
+            tops?: null | components["schemas"]["SizeLabel"];
         };
         /** @description Stock of one size. */
         SizeStock: {
@@ -1272,19 +1355,18 @@ export interface components {
             ticket: string;
         };
         TransferInput: {
-            user_id?: null | components["schemas"]["UserId"];
+            /** @description Another member of the room (not the owner). */
+            user_id: components["schemas"]["UserId"];
         };
         /** @description A traveller: a room member (sizes come from their profile) or a person by name, age and gender. */
         TravelerInput: {
-            /** Format: int64 */
-            age?: number | null;
-            /** @description `men`, `women`, `boys`, `girls` or `unisex`. */
-            gender?: string | null;
-            name?: string | null;
+            age?: null | components["schemas"]["TravellerAge"];
+            gender?: null | components["schemas"]["Gender"];
+            name?: null | components["schemas"]["TravellerName"];
             user_id?: null | components["schemas"]["UserId"];
         };
         /** @description A head count or a list of people. */
-        TravelersInput: number | components["schemas"]["TravelerInput"][];
+        TravelersInput: components["schemas"]["TravellerCount"] | components["schemas"]["TravellerList"];
         TravelerView: {
             /** Format: int32 */
             age?: number | null;
@@ -1292,12 +1374,38 @@ export interface components {
             name: string;
             user_id?: null | components["schemas"]["UserId"];
         };
+        /**
+         * Format: int64
+         * @description Years, 0 to 120.
+         */
+        TravellerAge: number;
+        /**
+         * Format: int64
+         * @description 1 to 30 travellers.
+         */
+        TravellerCount: number;
+        /** @description 1 to 30 people. */
+        TravellerList: components["schemas"]["TravelerInput"][];
+        /** @description At most 80 characters once trimmed; blank or absent names the traveller by number. */
+        TravellerName: string;
+        /**
+         * Format: int64
+         * @description Days, 1 to 365.
+         */
+        TripDays: number;
+        /** @description 1 to 120 characters once trimmed. */
+        TripDestination: string;
         /** Format: uuid */
         TripId: string;
         TripPage: {
             items: components["schemas"]["TripView"][];
             next_cursor?: string | null;
         };
+        /**
+         * @description The kind of trip; `leisure` when absent or null (case and white space around it are ignored).
+         * @enum {string}
+         */
+        TripTypeName: "leisure" | "city" | "beach" | "trek" | "business" | "wedding" | "ski" | "family_visit" | "road_trip";
         TripView: {
             budget?: null | components["schemas"]["Money"];
             climate: components["schemas"]["ClimateView"];
@@ -1333,27 +1441,21 @@ export interface components {
          *     in `current`; without it, the last write wins.
          */
         UpdateCartLineInput: {
-            /** @description A member's id or a name; null clears it. */
-            buying_for?: string | null;
-            /**
-             * Format: int64
-             * @description 1 to 99: the line's new quantity.
-             */
-            quantity?: number | null;
-            size?: string | null;
-            /** Format: int64 */
-            version?: number | null;
+            buying_for?: null | components["schemas"]["Recipient"];
+            quantity?: null | components["schemas"]["CartQuantity"];
+            size?: null | components["schemas"]["SizeChoice"];
+            version?: null | components["schemas"]["LineVersion"];
         };
         /** @description A profile update; absent fields stay as they are, `avatar: null` clears it. */
         UpdateMeInput: {
-            avatar?: string | null;
-            name?: string | null;
+            avatar?: null | components["schemas"]["AvatarUrl"];
+            name?: null | components["schemas"]["DisplayName"];
             preferences?: null | components["schemas"]["Preferences"];
             sizes?: null | components["schemas"]["Sizes"];
         };
         /** @description `PATCH …/trips/{trip_id}`: edits applied in order, all or none. */
         UpdateTripInput: {
-            lines?: components["schemas"]["LineEdit"][] | null;
+            lines: components["schemas"]["LineEdits"];
         };
         /** Format: uuid */
         UserId: string;
@@ -1381,18 +1483,23 @@ export interface components {
             /** @description Only these members. */
             only: components["schemas"]["UserId"][];
         };
-        /** @description The request's `visibility` field: omitted, `{"hidden_from": [..]}` or `{"only": [..]}`. */
         VisibilityRequest: {
-            hidden_from?: components["schemas"]["UserId"][] | null;
-            only?: components["schemas"]["UserId"][] | null;
-        };
+            hidden_from?: null | components["schemas"]["MemberIdList"];
+            only?: null | components["schemas"]["MemberIdList"];
+        } & ({
+            hidden_from: unknown[];
+        } | {
+            only: unknown[];
+        });
         VoteInput: {
-            /**
-             * Format: int64
-             * @description 1 (👍), -1 (👎) or 0 (remove the vote).
-             */
-            value?: number | null;
+            /** @description 1 (👍), -1 (👎) or 0 (remove the vote). */
+            value: components["schemas"]["VoteValue"];
         };
+        /**
+         * @description 1 (👍), -1 (👎) or 0 (remove the vote).
+         * @enum {integer}
+         */
+        VoteValue: 1 | -1 | 0;
         VoteView: {
             product_id: components["schemas"]["ProductId"];
             tally: components["schemas"]["Tally"];
@@ -1763,17 +1870,18 @@ export interface operations {
                 /** @description Comma-separated: men, women, boys, girls, unisex. */
                 gender?: string;
                 /** @description 1 to 100, default 20. */
-                limit?: string;
+                limit?: number;
+                /** @description Major units, not below `min_price`. */
                 max_price?: string;
                 /** @description Major units, e.g. `499` or `499.50`. */
                 min_price?: string;
                 /** @description 0 to 5. */
-                min_rating?: string;
+                min_rating?: number;
                 /** @description Free text, at most 200 characters. */
                 q?: string;
                 size?: string;
                 /** @description relevance, price_asc, price_desc, rating, newest or discount. */
-                sort?: string;
+                sort?: "relevance" | "price_asc" | "price_desc" | "rating" | "newest" | "discount" | "";
             };
             header?: never;
             path?: never;
@@ -1974,7 +2082,16 @@ export interface operations {
                 /** @description From `POST /api/v1/realtime/ticket`. */
                 ticket?: string;
             };
-            header?: never;
+            header: {
+                /** @description Includes `Upgrade` (the WebSocket handshake, RFC 6455) */
+                Connection: string;
+                /** @description 16 random bytes in base64 */
+                "Sec-WebSocket-Key": string;
+                /** @description `13` */
+                "Sec-WebSocket-Version": string;
+                /** @description `websocket` */
+                Upgrade: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2799,7 +2916,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": null | components["schemas"]["RotateInviteInput"];
+                "application/json": components["schemas"]["RotateInviteInput"];
             };
         };
         responses: {
@@ -3139,7 +3256,7 @@ export interface operations {
                  */
                 for_user?: components["schemas"]["UserId"];
                 /** @description One list type only. */
-                type?: string;
+                type?: "trending_in_room" | "for_member" | "similar_items" | "complete_the_look" | "trip" | "";
             };
             header?: never;
             path: {
@@ -3915,6 +4032,14 @@ export interface operations {
                     "application/json": components["schemas"]["JoinedRoom"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4046,6 +4171,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description a path segment is not UTF-8 once percent-decoded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             404: {
                 headers: {

@@ -54,6 +54,7 @@ struct ImagePath {
 #[into_params(parameter_in = Query)]
 struct SuggestQuery {
     /// What the user has typed so far.
+    #[param(value_type = Option<app::schema::SearchText>, inline)]
     q: Option<String>,
 }
 
@@ -125,6 +126,7 @@ async fn view_product_in_room(
     responses(
         (status = 200, description = "the picture", content_type = "image/svg+xml"),
         (status = 304, description = "the client's copy is current"),
+        (status = 400, description = "a path segment is not UTF-8 once percent-decoded", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 async fn demo_image(ApiPath(path): ApiPath<ImagePath>, headers: HeaderMap) -> Response {

@@ -49,13 +49,14 @@ pub fn routes() -> OpenApiRouter<HttpState> {
     OpenApiRouter::with_openapi(FilesDoc::openapi()).route("/files/{*key}", get(serve_file)).merge(uploads)
 }
 
-/// A multipart form with one image in the field `file`.
-#[derive(ToSchema)]
+/// A multipart form with one image in the field `file`, and no other field.
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "describes the multipart body for the OpenAPI document only")]
 struct ImageUpload {
     /// A JPEG, PNG, WebP or GIF image of at most 5 MiB; its type is read
     /// from its bytes, the declared type is ignored.
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     file: Vec<u8>,
 }
 
@@ -113,7 +114,8 @@ async fn read_image(multipart: Result<Multipart, MultipartRejection>) -> ApiResu
 
 /// Upload an avatar: the caller's `avatar` becomes the served URL of the image.
 #[utoipa::path(post, path = "/api/v1/me/avatar", tag = "accounts", security(("bearer" = [])),
-    request_body(content = ImageUpload, content_type = "multipart/form-data"),
+    request_body(content = ImageUpload, content_type = "multipart/form-data",
+        encoding(("file" = (content_type = app::files::accepted_image_types())))),
     responses(
         (status = 200, body = UserView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -134,7 +136,8 @@ async fn upload_avatar(
 /// Add an image to a product (catalog admins only); it is appended to the product's `images`.
 #[utoipa::path(post, path = "/api/v1/products/{product_id}/images", tag = "files", security(("bearer" = [])),
     params(("product_id" = ProductId, Path, description = "The product")),
-    request_body(content = ImageUpload, content_type = "multipart/form-data"),
+    request_body(content = ImageUpload, content_type = "multipart/form-data",
+        encoding(("file" = (content_type = app::files::accepted_image_types())))),
     responses(
         (status = 201, body = ProductImagesView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -159,7 +162,7 @@ async fn add_product_image(
 /// answer is cacheable for a year; `If-None-Match` with its ETag answers 304.
 #[utoipa::path(get, path = "/files/{key}", tag = "files",
     params(
-        ("key" = String, Path, description = "The object key, e.g. `avatars/<sha256>.png`, as found in a served URL"),
+        ("key" = inline(app::files::StoredFileKey), Path, description = "The object key, e.g. `avatars/<sha256>.png`, as found in a served URL"),
         ("If-None-Match" = Option<String>, Header, description = "An ETag from an earlier answer"),
     ),
     responses(

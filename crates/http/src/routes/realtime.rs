@@ -59,7 +59,16 @@ struct SocketQuery {
 }
 
 /// Upgrade to a WebSocket of JSON text frames (see the contract's Real time section).
-#[utoipa::path(get, path = "/api/v1/realtime", tag = "realtime", params(SocketQuery),
+#[utoipa::path(get, path = "/api/v1/realtime", tag = "realtime",
+    params(
+        SocketQuery,
+        ("Connection" = String, Header, pattern = "[Uu][Pp][Gg][Rr][Aa][Dd][Ee]",
+            description = "Includes `Upgrade` (the WebSocket handshake, RFC 6455)"),
+        ("Upgrade" = String, Header, pattern = "^[Ww][Ee][Bb][Ss][Oo][Cc][Kk][Ee][Tt]$", description = "`websocket`"),
+        ("Sec-WebSocket-Version" = String, Header, pattern = "^13$", description = "`13`"),
+        ("Sec-WebSocket-Key" = String, Header, pattern = "^[A-Za-z0-9+/]{22}==$",
+            description = "16 random bytes in base64"),
+    ),
     responses(
         (status = 101, description = "switching to the WebSocket protocol"),
         (status = 400, description = "not a WebSocket upgrade", body = Problem, content_type = "application/problem+json"),

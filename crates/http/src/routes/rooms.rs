@@ -49,22 +49,37 @@ struct ActivityPath {
     activity_id: ActivityId,
 }
 
+/// The largest page of activities.
+const MAX_PAGE_LIMIT: i64 = 100;
+/// The page size when none is asked for.
+const DEFAULT_PAGE_LIMIT: u32 = 20;
+
+domain::schema_type!(
+    /// Activities per page.
+    ActivityPageSize = domain::schema::integer(
+        1,
+        Some(MAX_PAGE_LIMIT),
+        format!("1 to {MAX_PAGE_LIMIT}, default {DEFAULT_PAGE_LIMIT}.")
+    )
+);
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct PageQuery {
     /// Opaque position from an earlier page or activity.
     cursor: Option<String>,
     /// 1 to 100, default 20.
+    #[param(value_type = Option<ActivityPageSize>, inline)]
     limit: Option<i64>,
 }
 
 fn page_limit(limit: Option<i64>) -> ApiResult<u32> {
     match limit {
-        None => Ok(20),
-        Some(n @ 1..=100) => Ok(n as u32),
+        None => Ok(DEFAULT_PAGE_LIMIT),
+        Some(n @ 1..=MAX_PAGE_LIMIT) => Ok(n as u32),
         Some(_) => Err(crate::problem::ApiError::validation(vec![domain::FieldError {
             field: "limit".into(),
-            message: "must be from 1 to 100".into(),
+            message: format!("must be from 1 to {MAX_PAGE_LIMIT}"),
         }])),
     }
 }
@@ -99,6 +114,7 @@ async fn list_rooms(State(state): State<HttpState>, Auth(caller): Auth) -> ApiRe
 #[utoipa::path(post, path = "/api/v1/rooms/join", tag = "rooms", security(("bearer" = [])), request_body = JoinRoomInput,
     responses(
         (status = 200, body = JoinedRoom),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown or rotated code", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "expired or used up", body = Problem, content_type = "application/problem+json"),

@@ -216,6 +216,9 @@ async fn bad_search_input_is_a_problem_never_a_server_error() {
         ("min_price=900&max_price=100", 422, "validation_failed"),
         ("min_rating=seven", 422, "validation_failed"),
         ("min_rating=9", 422, "validation_failed"),
+        // Just outside 0 to 5: refused, not rounded into the range.
+        ("min_rating=-1e-300", 422, "validation_failed"),
+        ("min_rating=5.0000001", 422, "validation_failed"),
         ("sort=cheapest", 422, "validation_failed"),
         ("gender=aliens", 422, "validation_failed"),
         ("limit=-1", 422, "validation_failed"),

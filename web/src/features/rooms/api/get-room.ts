@@ -5,6 +5,8 @@ import { api, seg } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
 
 export type Role = Schema<'Role'>;
+/** A role a change may give: the owner's moves only by a transfer. */
+export type AssignableRole = Schema<'AssignableRole'>;
 export type Room = Schema<'RoomView'>;
 export type Member = Schema<'MemberView'>;
 export type RoomDetail = Schema<'RoomDetail'>;
@@ -22,7 +24,7 @@ export function permissions(role: string | undefined) {
 }
 
 /** Roles the caller may give another member: an admin up to member, the owner up to admin. */
-export function assignableRoles(callerRole: string | undefined): Role[] {
+export function assignableRoles(callerRole: string | undefined): AssignableRole[] {
   const r = roleRank(callerRole);
   if (r >= 3) return ['admin', 'member', 'viewer'];
   if (r >= 2) return ['member', 'viewer'];

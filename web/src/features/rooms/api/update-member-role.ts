@@ -3,9 +3,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Schema } from '@/api';
 import { api, seg } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
-import type { Member, Role, RoomDetail } from './get-room';
+import type { AssignableRole, Member, RoomDetail } from './get-room';
 
-export function updateMemberRole(roomId: string, userId: string, role: Role): Promise<Member> {
+export function updateMemberRole(roomId: string, userId: string, role: AssignableRole): Promise<Member> {
   const body: Schema<'SetRoleInput'> = { role };
   return api.patch<Member>(`/api/v1/rooms/${seg(roomId)}/members/${seg(userId)}`, body);
 }
@@ -13,7 +13,7 @@ export function updateMemberRole(roomId: string, userId: string, role: Role): Pr
 export function useUpdateMemberRole(roomId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ userId, role }: { userId: string; role: Role }) => updateMemberRole(roomId, userId, role),
+    mutationFn: ({ userId, role }: { userId: string; role: AssignableRole }) => updateMemberRole(roomId, userId, role),
     onSuccess: (member, { userId, role }) =>
       qc.setQueryData<RoomDetail>(queryKeys.room(roomId), (old) =>
         old ? { ...old, members: old.members.map((m) => (m.user_id === userId ? { ...m, ...member, role: member?.role ?? role } : m)) } : old,

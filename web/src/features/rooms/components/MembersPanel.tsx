@@ -4,7 +4,7 @@ import { Button } from '@/components/ui/Button';
 import { Modal } from '@/components/ui/Modal';
 import { useToast } from '@/components/ui/Toast';
 import { timeAgo } from '@/lib/format';
-import { assignableRoles, roleRank, type RoomDetail, type Role } from '../api/get-room';
+import { assignableRoles, roleRank, type RoomDetail } from '../api/get-room';
 import { useRemoveMember } from '../api/remove-member';
 import { useUpdateMemberRole } from '../api/update-member-role';
 import { RoomSettings } from './RoomSettings';
@@ -53,7 +53,8 @@ export function MembersPanel({ room, meId, open, onClose, onFollow, followingId 
                       value={m.role}
                       disabled={updateRole.isPending}
                       onChange={(e) => {
-                        const role = e.target.value as Role;
+                        const role = roles.find((r) => r === e.target.value);
+                        if (!role) return;
                         updateRole.mutate(
                           { userId: m.user_id, role },
                           { onSuccess: () => toast.show(`${m.name} is now ${role}`, 'success'), onError: (err) => toast.error(err) },

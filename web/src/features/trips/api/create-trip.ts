@@ -9,9 +9,9 @@ export type CreateTripBody = Schema<'CreateTripInput'>;
 export type TravelerInput = Schema<'TravelerInput'>;
 export type TravelerGender = Schema<'Gender'>;
 
-// The schema types `trip_type`, `climate` and `occasion` as plain strings and
-// lists their values only in its descriptions; these lists are those values,
-// and trip-enums.test.ts fails when they drift from docs/api/openapi.json.
+// The values of the schema's `trip_type`, `climate` and `occasion` enums, in
+// the order the form offers them; trip-enums.test.ts fails when they drift
+// from docs/api/openapi.json.
 export const TRIP_TYPES = ['leisure', 'city', 'beach', 'trek', 'business', 'wedding', 'ski', 'family_visit', 'road_trip'] as const satisfies readonly NonNullable<CreateTripBody['trip_type']>[];
 export const CLIMATES = ['cold', 'snowy', 'cool', 'mild', 'warm', 'hot', 'tropical', 'rainy', 'desert'] as const satisfies readonly NonNullable<CreateTripBody['climate']>[];
 export const OCCASIONS = ['none', 'casual', 'wedding', 'business', 'trek', 'beach', 'party', 'festival'] as const satisfies readonly NonNullable<CreateTripBody['occasion']>[];

@@ -5,9 +5,9 @@ const draft = {
   destination: ' Goa ',
   start: '2026-12-20',
   end: '2026-12-24',
-  tripType: 'beach',
-  climate: '',
-  occasion: 'none',
+  tripType: 'beach' as const,
+  climate: '' as const,
+  occasion: 'none' as const,
   budget: '2500',
   chosen: ['u-ravi'],
   byHand: [

@@ -14,9 +14,12 @@ import {
   OCCASIONS,
   TRIP_TYPES,
   useCreateTrip,
+  type Climate,
   type CreateTripBody,
+  type Occasion,
   type TravelerGender,
   type TravelerInput,
+  type TripType,
 } from '../api/create-trip';
 import type { Trip } from '../api/get-trip';
 
@@ -30,9 +33,9 @@ interface Draft {
   destination: string;
   start: string;
   end: string;
-  tripType: string;
-  climate: string;
-  occasion: string;
+  tripType: TripType;
+  climate: Climate | '';
+  occasion: Occasion;
   budget: string;
   chosen: string[];
   byHand: ByHand[];
@@ -46,6 +49,11 @@ export interface TripFormProps {
 }
 
 const DRAFT_KEY = (roomId: string) => `familyroom.trip_draft.${roomId}`;
+
+/** `value` if it is one of `values`. */
+function oneOf<T extends string>(values: readonly T[], value: string | undefined): T | undefined {
+  return values.find((v) => v === value);
+}
 
 function loadDraft(roomId: string): Partial<Draft> {
   try {
@@ -87,9 +95,11 @@ export function TripForm({ roomId, members, meId, onCreated }: TripFormProps) {
   const [destination, setDestination] = useState(saved.destination ?? '');
   const [start, setStart] = useState(saved.start ?? '');
   const [end, setEnd] = useState(saved.end ?? '');
-  const [tripType, setTripType] = useState(saved.tripType ?? 'leisure');
-  const [climate, setClimate] = useState(saved.climate ?? '');
-  const [occasion, setOccasion] = useState(saved.occasion ?? 'none');
+  // A draft saved by an older version of the app may hold values the API no
+  // longer takes: those fall back to the defaults.
+  const [tripType, setTripType] = useState<TripType>(oneOf(TRIP_TYPES, saved.tripType) ?? 'leisure');
+  const [climate, setClimate] = useState<Climate | ''>(oneOf(CLIMATES, saved.climate) ?? '');
+  const [occasion, setOccasion] = useState<Occasion>(oneOf(OCCASIONS, saved.occasion) ?? 'none');
   const [budget, setBudget] = useState(saved.budget ?? '');
   const [chosen, setChosen] = useState<string[]>(saved.chosen ?? (meId ? [meId] : []));
   const [byHand, setByHand] = useState<ByHand[]>(saved.byHand ?? []);
@@ -129,14 +139,14 @@ export function TripForm({ roomId, members, meId, onCreated }: TripFormProps) {
         />
       </div>
       <div className="grid-2">
-        <SelectField label="Kind of trip" value={tripType} onChange={(e) => setTripType(e.target.value)} error={errors.trip_type}>
+        <SelectField label="Kind of trip" value={tripType} onChange={(e) => setTripType(oneOf(TRIP_TYPES, e.target.value) ?? 'leisure')} error={errors.trip_type}>
           {TRIP_TYPES.map((t) => (
             <option key={t} value={t}>
               {humanize(t)}
             </option>
           ))}
         </SelectField>
-        <SelectField label="Weather" value={climate} onChange={(e) => setClimate(e.target.value)} error={errors.climate}>
+        <SelectField label="Weather" value={climate} onChange={(e) => setClimate(oneOf(CLIMATES, e.target.value) ?? '')} error={errors.climate}>
           <option value="">Work it out from the place and month</option>
           {CLIMATES.map((c) => (
             <option key={c} value={c}>
@@ -146,7 +156,7 @@ export function TripForm({ roomId, members, meId, onCreated }: TripFormProps) {
         </SelectField>
       </div>
       <div className="grid-2">
-        <SelectField label="Occasion" value={occasion} onChange={(e) => setOccasion(e.target.value)} error={errors.occasion}>
+        <SelectField label="Occasion" value={occasion} onChange={(e) => setOccasion(oneOf(OCCASIONS, e.target.value) ?? 'none')} error={errors.occasion}>
           {OCCASIONS.map((o) => (
             <option key={o} value={o}>
               {o === 'none' ? 'No special occasion' : humanize(o)}
