@@ -3,6 +3,9 @@
 
 use anyhow::{Context, Result};
 
+/// The clock ticks /proc counts CPU time in (`USER_HZ`, 100 on Linux).
+const TICKS_PER_SECOND: f64 = 100.0;
+
 /// A process's CPU time (user + system) in seconds, from /proc.
 pub fn cpu_seconds(pid: u32) -> Result<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
@@ -10,7 +13,7 @@ pub fn cpu_seconds(pid: u32) -> Result<f64> {
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     let ticks: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
         + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-    Ok(ticks / 100.0)
+    Ok(ticks / TICKS_PER_SECOND)
 }
 
 /// A process's resident memory in KiB, whole and split by kind, from /proc.
@@ -66,10 +69,32 @@ pub fn core_times() -> Result<Vec<CoreTime>> {
         if !rest.starts_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
-        // user nice system idle iowait irq softirq steal guest guest_nice
-        let ticks: Vec<f64> = rest.split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
-        let field = |i: usize| ticks.get(i).copied().unwrap_or(0.0) / 100.0;
-        cores.push(CoreTime { idle: field(3) + field(4), softirq: field(6) });
+        // user nice system idle iowait irq softirq steal guest guest_nice:
+        // a field that is missing or not a number is an error, not a zero,
+        // so that a changed format cannot pass for an idle core.
+        let ticks = rest
+            .split_whitespace()
+            .skip(1)
+            .map(|v| v.parse::<f64>().with_context(|| format!("field {v:?} of /proc/stat: {line}")))
+            .collect::<Result<Vec<f64>>>()?;
+        let field = |i: usize| -> Result<f64> {
+            let value = ticks.get(i).with_context(|| format!("field {i} of /proc/stat: {line}"))?;
+            Ok(value / TICKS_PER_SECOND)
+        };
+        cores.push(CoreTime { idle: field(3)? + field(4)?, softirq: field(6)? });
     }
     Ok(cores)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_online_core_has_its_times() {
+        let cores = core_times().unwrap();
+        let online = std::thread::available_parallelism().unwrap().get();
+        assert!(cores.len() >= online, "{} cores read, {online} online", cores.len());
+        assert!(cores.iter().all(|c| c.idle >= 0.0 && c.softirq >= 0.0 && c.idle.is_finite()));
+    }
 }

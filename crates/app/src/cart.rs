@@ -171,6 +171,9 @@ pub struct MoveToCartInput {
     pub quantity: Option<i64>,
 }
 
+/// What a vote may be: 1 (👍), -1 (👎) or 0 (remove the vote).
+pub(crate) const VOTE_VALUES: [i64; 3] = [1, -1, 0];
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoteInput {
@@ -740,7 +743,7 @@ impl App {
     ) -> AppResult<VoteView> {
         let me = self.authorize(caller, room_id, RoomAction::Act).await?;
         let value = match input.value {
-            Some(v @ -1..=1) => v,
+            Some(v) if VOTE_VALUES.contains(&v) => v,
             Some(_) => return Err(AppError::validation("value", "must be 1, -1 or 0")),
             None => return Err(AppError::validation("value", "is required")),
         };

@@ -26,6 +26,10 @@ use crate::{
 pub(crate) const INVITE_CODE_BYTES: usize = 10;
 /// What invite codes are spelled with: lower-case base32.
 pub(crate) const INVITE_CODE_ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+/// The length of an invite code: five bits a character.
+pub(crate) const INVITE_CODE_CHARS: usize = INVITE_CODE_BYTES * 8 / 5;
+/// What a room's visibility may be; the first is the default.
+pub(crate) const ROOM_VISIBILITIES: [&str; 2] = ["private", "public"];
 pub(crate) const MAX_INVITE_HOURS: i64 = 24 * 365;
 /// The most joins an invite code may be limited to.
 pub(crate) const MAX_INVITE_USES: i64 = 10_000;
@@ -174,7 +178,7 @@ fn parse_room_name(errors: &mut FieldErrors, name: Option<&str>) -> Option<Strin
 /// A fresh invite code: 80 random bits in lower-case base32 (16 characters).
 pub fn new_invite_code() -> String {
     let bytes: [u8; INVITE_CODE_BYTES] = rand::random();
-    let mut out = String::with_capacity(16);
+    let mut out = String::with_capacity(INVITE_CODE_CHARS);
     let (mut buffer, mut bits) = (0u32, 0u32);
     for byte in bytes {
         buffer = (buffer << 8) | u32::from(byte);
@@ -292,12 +296,11 @@ impl App {
         let mut errors = FieldErrors::new();
         let name = parse_room_name(&mut errors, input.name.as_deref());
         let visibility = match input.visibility.as_deref() {
-            None | Some("private") => "private",
-            Some("public") => "public",
-            Some(_) => {
+            None => ROOM_VISIBILITIES[0],
+            Some(given) => ROOM_VISIBILITIES.into_iter().find(|v| *v == given).unwrap_or_else(|| {
                 errors.push("visibility", "must be private or public");
-                "private"
-            }
+                ROOM_VISIBILITIES[0]
+            }),
         };
         errors.into_result()?;
         let name = name.ok_or_else(|| AppError::validation("name", "is required"))?;

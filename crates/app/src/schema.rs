@@ -23,8 +23,11 @@ use utoipa::{
 use crate::{
     accounts::MAX_REFRESH_TOKEN_BYTES,
     activities::SecretModeInput,
-    cart::MAX_RECIPIENT_CHARS,
-    rooms::{INVITE_CODE_ALPHABET, INVITE_CODE_BYTES, MAX_INVITE_HOURS, MAX_INVITE_USES, RotateInviteInput},
+    cart::{MAX_RECIPIENT_CHARS, VOTE_VALUES},
+    rooms::{
+        INVITE_CODE_ALPHABET, INVITE_CODE_CHARS, MAX_INVITE_HOURS, MAX_INVITE_USES, ROOM_VISIBILITIES,
+        RotateInviteInput,
+    },
     trips::{LineEdit, MAX_EDITS, MAX_QUANTITY, TravelerInput},
 };
 
@@ -37,9 +40,6 @@ schema_type!(
         .pattern(Some("^[A-Za-z0-9_-]+$"))
         .description(Some("The `refresh_token` of the last answer of register, login or refresh (URL-safe base64)."))
 );
-
-/// The length of an invite code: five bits a character.
-const INVITE_CODE_CHARS: usize = INVITE_CODE_BYTES * 8 / 5;
 
 /// An invite code as `new_invite_code` makes it, in either case, with white space around.
 fn invite_code_pattern() -> String {
@@ -76,7 +76,7 @@ schema_type!(
 schema_type!(
     /// Who may find a room: `App::create_room`.
     RoomVisibilityName =
-        string_enum(["private", "public"], "`private` (the default when absent or null) or `public`.".to_owned())
+        string_enum(ROOM_VISIBILITIES, "`private` (the default when absent or null) or `public`.".to_owned())
 );
 
 schema_type!(
@@ -112,7 +112,7 @@ schema_type!(
     /// A vote: `App::vote`.
     VoteValue = ObjectBuilder::new()
         .schema_type(Type::Integer)
-        .enum_values(Some([1, -1, 0]))
+        .enum_values(Some(VOTE_VALUES))
         .description(Some("1 (👍), -1 (👎) or 0 (remove the vote)."))
 );
 
