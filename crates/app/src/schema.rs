@@ -28,7 +28,7 @@ use crate::{
         INVITE_CODE_ALPHABET, INVITE_CODE_CHARS, MAX_INVITE_HOURS, MAX_INVITE_USES, ROOM_VISIBILITIES,
         RotateInviteInput,
     },
-    trips::{LineEdit, MAX_EDITS, MAX_QUANTITY, TravelerInput},
+    trips::{LineEdit, MAX_EDITS, MAX_QUANTITY, TravelerInput, TravelersInput},
 };
 
 schema_type!(
@@ -173,6 +173,28 @@ schema_type!(
         .description(Some(format!("1 to {} people.", ai::planner::MAX_TRAVELLERS)));
     uses TravelerInput
 );
+
+/// A head count or a list of people. Written out because `TravelersInput`'s
+/// `Deserialize` is (see there), and a derived schema reads serde's
+/// attributes to know that the enum is untagged.
+impl utoipa::PartialSchema for TravelersInput {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .item(reference::<TravellerCount>())
+            .item(reference::<TravellerList>())
+            .description(Some("A head count or a list of people."))
+            .into()
+    }
+}
+
+impl ToSchema for TravelersInput {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((TravellerCount::name().into_owned(), <TravellerCount as utoipa::PartialSchema>::schema()));
+        TravellerCount::schemas(schemas);
+        schemas.push((TravellerList::name().into_owned(), <TravellerList as utoipa::PartialSchema>::schema()));
+        TravellerList::schemas(schemas);
+    }
+}
 
 schema_type!(
     /// A traveller's name: blank gives `Traveller <n>`.

@@ -50,14 +50,50 @@ pub struct TravelerInput {
     pub gender: Option<String>,
 }
 
-/// A head count or a list of people.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(untagged)]
+/// A head count or a list of people. Its schema is in `crate::schema`.
+#[derive(Debug, Clone)]
 pub enum TravelersInput {
-    #[schema(value_type = crate::schema::TravellerCount)]
     Count(i64),
-    #[schema(value_type = crate::schema::TravellerList)]
     People(Vec<TravelerInput>),
+}
+
+// Written out rather than `#[serde(untagged)]`: an untagged enum buffers the
+// value and reads each variant from the buffer, which is not the caller's
+// deserializer, so the HTTP edge's rule that an object is read from a JSON
+// object only would not reach the people in the list. It also names what was
+// expected instead of "did not match any variant".
+impl<'de> Deserialize<'de> for TravelersInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TravelersVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for TravelersVisitor {
+            type Value = TravelersInput;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a head count or a list of travellers")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, count: i64) -> Result<TravelersInput, E> {
+                Ok(TravelersInput::Count(count))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, count: u64) -> Result<TravelersInput, E> {
+                i64::try_from(count)
+                    .map(TravelersInput::Count)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(count), &self))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<TravelersInput, A::Error> {
+                let mut people = Vec::new();
+                while let Some(person) = seq.next_element()? {
+                    people.push(person);
+                }
+                Ok(TravelersInput::People(people))
+            }
+        }
+
+        deserializer.deserialize_any(TravelersVisitor)
+    }
 }
 
 /// Money as a client sends it: `{"amount": "1500.00", "currency": "INR"}`.

@@ -63,7 +63,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             message: "must be a JSON object".into(),
         }]));
     }
-    serde_path_to_error::deserialize(value).map_err(|error| {
+    // Strict: a struct is read from a JSON object only, never from an array.
+    serde_path_to_error::deserialize(crate::strict_json::Strict(value)).map_err(|error| {
         let path = error.path().to_string();
         let message = error.inner().to_string();
         // serde_path_to_error's path already ends at the offending field,

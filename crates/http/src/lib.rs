@@ -8,6 +8,7 @@ mod middleware;
 mod openapi;
 pub mod problem;
 mod routes;
+mod strict_json;
 mod web;
 
 use std::{sync::Arc, time::Duration};

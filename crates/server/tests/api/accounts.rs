@@ -108,6 +108,22 @@ async fn the_profile_is_read_and_patched() {
     assert!(!problem["errors"].as_array().unwrap().is_empty());
     let me: Value = app.get("/api/v1/me", Some(&user.access_token)).await.json().await.unwrap();
     assert_eq!(me["name"], "Asha R", "a refused patch changes nothing");
+
+    // An object is read from a JSON object only: serde would otherwise read
+    // a struct from an array of its field values, in declaration order.
+    for (patch, field) in [
+        (json!({"preferences": [["formal"]]}), "preferences"),
+        (json!({"preferences": []}), "preferences"),
+        (json!({"sizes": ["XL"]}), "sizes"),
+    ] {
+        let response = app.send_json(reqwest::Method::PATCH, "/api/v1/me", &patch, Some(&user.access_token)).await;
+        let problem = expect_problem(response, 422, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["field"], field, "{patch}: {problem}");
+        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("expected a JSON object"), "{problem}");
+    }
+    let me: Value = app.get("/api/v1/me", Some(&user.access_token)).await.json().await.unwrap();
+    assert_eq!(me["preferences"]["styles"], json!(["casual", "ethnic"]), "a refused patch changes nothing");
+    assert_eq!(me["sizes"]["tops"], "M");
 }
 
 #[tokio::test]

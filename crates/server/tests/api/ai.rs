@@ -246,6 +246,10 @@ async fn bad_trip_input_is_refused_with_field_errors_and_nothing_is_written() {
         (with("budget", json!({"amount": "10.00", "currency": "USD"})), "budget.currency"),
         (with("travelers", json!("many")), "travelers"),
         (with("nights", json!(3)), "nights"),
+        // An object is read from a JSON object only, never from an array of
+        // its field values (serde's default for structs).
+        (with("travelers", json!([["Ravi", 30]])), "travelers[0]"),
+        (with("budget", json!(["1500.00", "INR"])), "budget"),
     ];
     for (body, field) in cases {
         let response = app.post_json(&trips(&room), &body, Some(&asha.access_token)).await;

@@ -287,6 +287,9 @@ async fn bad_room_and_activity_input_is_refused_and_nothing_is_written() {
         json!({"action_type": "message", "message": "hi", "visibility": {"only": [uuid::Uuid::new_v4()]}}),
         json!({"action_type": "message", "message": "hi", "visibility": {"only": [], "hidden_from": []}}),
         json!({"action_type": "liked", "product_id": uuid::Uuid::new_v4()}),
+        // The fields of `visibility` in order, as an array: serde's default
+        // for a struct; refused, an object is read from an object only.
+        json!({"action_type": "message", "message": "hi", "visibility": [null, [users[1].id]]}),
     ];
     for body in cases {
         expect_problem(app.post_json(&path, &body, token).await, 422, "validation_failed").await;
