@@ -486,6 +486,12 @@ impl App {
         let members: Vec<UserId> = due.keys().copied().collect();
         let lists = match self.compute_lists(room, &members, Gate::Own, Some(&due)).await {
             Ok(lists) => lists,
+            // The room (or the member) went between the activity and its
+            // refresh, the debounce window: there is nobody to recommend to.
+            Err(AppError::NotFound(what)) => {
+                tracing::debug!(%room, what, "recommendation refresh skipped: gone since the activity");
+                return;
+            }
             Err(e) => {
                 tracing::warn!(error = %e, %room, "recommendation refresh failed");
                 return;
