@@ -61,6 +61,13 @@ pub enum ProtocolError {
 impl ClientMessage {
     /// The one place a client frame is parsed.
     pub fn parse(text: &str) -> Result<ClientMessage, ProtocolError> {
+        // serde reads an internally tagged enum from an array too (the tag
+        // first, then the fields in order), so `["ping"]` would be a ping.
+        // The contract's frames are objects; a JSON document that starts
+        // with `{` (after JSON's white space) is one.
+        if !text.trim_start_matches([' ', '\t', '\n', '\r']).starts_with('{') {
+            return Err(ProtocolError::Malformed("a frame is a JSON object with a \"type\"".into()));
+        }
         let message: ClientMessage =
             serde_json::from_str(text).map_err(|error| ProtocolError::Malformed(error.to_string()))?;
         if let ClientMessage::Subscribe { cursor: Some(cursor), .. } = &message
@@ -128,6 +135,16 @@ mod tests {
     fn an_unknown_type_is_malformed() {
         assert!(matches!(ClientMessage::parse(r#"{"type":"shout"}"#), Err(ProtocolError::Malformed(_))));
         assert!(matches!(ClientMessage::parse("not json"), Err(ProtocolError::Malformed(_))));
+    }
+
+    #[test]
+    fn only_an_object_is_a_frame() {
+        let room = RoomId::new();
+        for text in [r#"["ping"]"#.to_owned(), format!(r#"["subscribe","{room}",null]"#), "\"ping\"".into(), "".into()]
+        {
+            assert!(matches!(ClientMessage::parse(&text), Err(ProtocolError::Malformed(_))), "{text}");
+        }
+        assert_eq!(ClientMessage::parse(" \r\n\t{\"type\":\"ping\"}"), Ok(ClientMessage::Ping));
     }
 
     #[test]

@@ -219,6 +219,9 @@ async fn bad_frames_get_error_frames_and_oversized_ones_a_close() {
     assert_eq!(socket.next_of_type("error").await["code"], "bad_frame");
     socket.send(json!({"type": "subscribe", "room_id": "not-a-uuid"})).await;
     assert_eq!(socket.next_of_type("error").await["code"], "bad_frame");
+    // serde would read this as a ping: the tag first, then the fields.
+    socket.send(json!(["ping"])).await;
+    assert_eq!(socket.next_frame().await["code"], "bad_frame", "an array is not a frame");
     socket.send(json!({"type": "ping"})).await;
     assert_eq!(socket.next_frame().await["type"], "pong", "the socket survives bad frames");
     socket.send_raw(Message::text("x".repeat(200_000))).await;
