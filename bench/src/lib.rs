@@ -1,5 +1,5 @@
-//! What the benchmark tools read about a process from /proc: shared by
-//! `fr-load` and the examples.
+//! What the benchmark tools read about a process from /proc, and about a
+//! server from its Prometheus text: shared by `fr-load` and the examples.
 
 use anyhow::{Context, Result};
 
@@ -86,6 +86,60 @@ pub fn core_times() -> Result<Vec<CoreTime>> {
     Ok(cores)
 }
 
+/// One Prometheus histogram as `/metrics` renders it: cumulative bucket
+/// counts by upper bound, the count and the sum of what was recorded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Histogram {
+    /// `(le, count)` in the order rendered (ascending bounds, `+Inf` last).
+    pub buckets: Vec<(f64, u64)>,
+    pub count: u64,
+    pub sum: f64,
+}
+
+impl Histogram {
+    /// The histogram `name` (unlabelled) in Prometheus text; `None` when the
+    /// server has not recorded it yet.
+    pub fn parse(text: &str, name: &str) -> Result<Option<Histogram>> {
+        let mut histogram = Histogram::default();
+        let mut seen = false;
+        let number = |value: &str, line: &str| -> Result<f64> {
+            value.trim().parse::<f64>().with_context(|| format!("a number in {line:?}"))
+        };
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix(name) else { continue };
+            if let Some(bucket) = rest.strip_prefix("_bucket{le=\"") {
+                let (bound, value) = bucket.split_once("\"} ").with_context(|| format!("a bucket in {line:?}"))?;
+                let bound = if bound == "+Inf" { f64::INFINITY } else { number(bound, line)? };
+                histogram.buckets.push((bound, number(value, line)? as u64));
+                seen = true;
+            } else if let Some(value) = rest.strip_prefix("_count ") {
+                histogram.count = number(value, line)? as u64;
+                seen = true;
+            } else if let Some(value) = rest.strip_prefix("_sum ") {
+                histogram.sum = number(value, line)?;
+                seen = true;
+            }
+        }
+        Ok(seen.then_some(histogram))
+    }
+
+    /// What was recorded after `earlier` (the same histogram, read before).
+    pub fn since(&self, earlier: Option<&Histogram>) -> Histogram {
+        let Some(earlier) = earlier else { return self.clone() };
+        let before = |bound: f64| earlier.buckets.iter().find(|(le, _)| *le == bound).map_or(0, |(_, count)| *count);
+        Histogram {
+            buckets: self.buckets.iter().map(|&(le, count)| (le, count.saturating_sub(before(le)))).collect(),
+            count: self.count.saturating_sub(earlier.count),
+            sum: self.sum - earlier.sum,
+        }
+    }
+
+    /// How many recorded values exceeded `bound`, which must be a bucket's.
+    pub fn above(&self, bound: f64) -> Option<u64> {
+        self.buckets.iter().find(|(le, _)| *le == bound).map(|(_, within)| self.count.saturating_sub(*within))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +150,37 @@ mod tests {
         let online = std::thread::available_parallelism().unwrap().get();
         assert!(cores.len() >= online, "{} cores read, {online} online", cores.len());
         assert!(cores.iter().all(|c| c.idle >= 0.0 && c.softirq >= 0.0 && c.idle.is_finite()));
+    }
+
+    const TEXT: &str = "# TYPE store_append_commit_duration_seconds histogram
+store_append_commit_duration_seconds_bucket{le=\"0.001\"} 90
+store_append_commit_duration_seconds_bucket{le=\"0.005\"} 98
+store_append_commit_duration_seconds_bucket{le=\"+Inf\"} 100
+store_append_commit_duration_seconds_sum 0.25
+store_append_commit_duration_seconds_count 100
+store_append_commit_duration_seconds_other 7
+http_requests_total{route=\"/x\"} 3
+";
+
+    #[test]
+    fn a_histogram_is_read_and_differenced() {
+        let now = Histogram::parse(TEXT, "store_append_commit_duration_seconds").unwrap().unwrap();
+        assert_eq!(now.buckets, vec![(0.001, 90), (0.005, 98), (f64::INFINITY, 100)]);
+        assert_eq!((now.count, now.sum), (100, 0.25));
+        assert_eq!(now.above(0.001), Some(10));
+        assert_eq!(now.above(0.002), None, "not a bucket's bound");
+        let earlier = Histogram { buckets: vec![(0.001, 40), (0.005, 45), (f64::INFINITY, 46)], count: 46, sum: 0.1 };
+        let run = now.since(Some(&earlier));
+        assert_eq!(run.buckets, vec![(0.001, 50), (0.005, 53), (f64::INFINITY, 54)]);
+        assert_eq!(run.count, 54);
+        assert_eq!(run.above(0.005), Some(1));
+        assert!((run.sum - 0.15).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_absent_histogram_is_none_and_a_bad_number_an_error() {
+        assert_eq!(Histogram::parse(TEXT, "no_such_histogram").unwrap(), None);
+        let bad = "h_bucket{le=\"0.1\"} many\n";
+        assert!(Histogram::parse(bad, "h").is_err());
     }
 }

@@ -20,7 +20,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
-use bench::{core_times, cpu_seconds, resident};
+use bench::{Histogram, core_times, cpu_seconds, resident};
 use clap::{Parser, Subcommand};
 use futures::{FutureExt, SinkExt, StreamExt, future::join_all};
 use serde_json::{Value, json};
@@ -279,6 +279,8 @@ async fn fanout(
     drained.acquire_many(receiver_count).await?.forget();
     eprintln!("{} sockets subscribed", receivers.len());
 
+    let commits_before = sqlite_histogram(&client, &base, APPEND_COMMITS).await?;
+    let checkpoints_before = sqlite_histogram(&client, &base, CHECKPOINTS).await?;
     let cpu_before = server_pid.map(cpu_seconds).transpose()?;
     let own_cpu_before = cpu_seconds(std::process::id())?;
     let cores_before = core_times()?;
@@ -319,6 +321,10 @@ async fn fanout(
     let own_cpu = cpu_seconds(std::process::id())? - own_cpu_before;
     let cores_after = core_times()?;
     let cores_wall = cores_clock.elapsed().as_secs_f64();
+    let commits =
+        sqlite_histogram(&client, &base, APPEND_COMMITS).await?.map(|after| after.since(commits_before.as_ref()));
+    let checkpoints =
+        sqlite_histogram(&client, &base, CHECKPOINTS).await?.map(|after| after.since(checkpoints_before.as_ref()));
     let mut samples: Vec<(u128, u64)> = Vec::new();
     for receiver in receivers {
         samples.extend(receiver.await?);
@@ -373,6 +379,22 @@ async fn fanout(
             (after - before) * 1e6 / deliveries.max(1) as f64
         );
     }
+    // A post is answered and broadcast after its batch's commit, whose sync
+    // is the disk's: on a host whose syncs are sometimes slow, that is where
+    // the latency's tail comes from, however idle the server.
+    for (what, histogram) in [("append commits", commits), ("checkpoints", checkpoints)] {
+        let Some(histogram) = histogram else { continue };
+        let above = |bound: f64| histogram.above(bound).map_or_else(|| "?".to_owned(), |n| n.to_string());
+        println!(
+            "{what} (SQLite): {}, mean {:.2} ms; over 2.5 ms: {}, over 5 ms: {}, over 10 ms: {}, over 50 ms: {}",
+            histogram.count,
+            histogram.sum * 1e3 / histogram.count.max(1) as f64,
+            above(0.0025),
+            above(0.005),
+            above(0.01),
+            above(0.05)
+        );
+    }
     // A saturated generator delays its own stamps and receipts: its load is
     // part of reading the latency figures.
     println!("generator CPU: {own_cpu:.2}s over {:.1}s", elapsed + 2.0);
@@ -387,6 +409,18 @@ async fn fanout(
         );
     }
     Ok(())
+}
+
+/// The durations of the SQLite group committer's commits, and of the
+/// background checkpoints, in the server's `/metrics`.
+const APPEND_COMMITS: &str = "store_append_commit_duration_seconds";
+const CHECKPOINTS: &str = "store_checkpoint_duration_seconds";
+
+/// One of the server's SQLite histograms so far (`None` on PostgreSQL, or
+/// before the server first recorded it).
+async fn sqlite_histogram(client: &reqwest::Client, base: &str, name: &str) -> Result<Option<Histogram>> {
+    let text = client.get(format!("{base}/metrics")).send().await?.error_for_status()?.text().await?;
+    Histogram::parse(&text, name)
 }
 
 async fn idle(base: String, connections: usize, server_pid: u32) -> Result<()> {

@@ -152,7 +152,12 @@ async fn checkpoint_in_background(reader: Pool<Db>) {
         if reader.is_closed() {
             return;
         }
-        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&reader).await {
+        let started = std::time::Instant::now();
+        let checkpointed = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&reader).await;
+        // Its writes and the database file's sync share the disk with the
+        // appends' WAL syncs: timed beside them (docs/benchmarks.md, session 14).
+        metrics::histogram!("store_checkpoint_duration_seconds").record(started.elapsed().as_secs_f64());
+        if let Err(error) = checkpointed {
             if reader.is_closed() {
                 return;
             }

@@ -22,6 +22,24 @@ async fn metrics_count_requests_per_route_and_status() {
 }
 
 #[tokio::test]
+async fn metrics_time_each_group_commit_of_appends_on_sqlite() {
+    let app = TestApp::spawn().await;
+    let (room, family) = app.family(&["Asha"]).await;
+    app.say(&family[0], &room, "hello").await;
+    let text = app.get("/metrics", None).await.text().await.unwrap();
+    let commits = text
+        .lines()
+        .find_map(|line| line.strip_prefix("store_append_commit_duration_seconds_count "))
+        .map(|count| count.trim().parse::<u64>().unwrap());
+    match testkit::test_backend() {
+        // At least the message's batch.
+        "sqlite" => assert!(commits.is_some_and(|n| n >= 1), "{text}"),
+        // PostgreSQL commits each append in its own transaction: no group committer.
+        _ => assert_eq!(commits, None, "{text}"),
+    }
+}
+
+#[tokio::test]
 async fn every_response_carries_a_request_id_and_security_headers() {
     let app = TestApp::spawn().await;
     for path in ["/healthz", "/api/v1/me", "/", "/api/nothing-here"] {

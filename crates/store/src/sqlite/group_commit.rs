@@ -181,7 +181,13 @@ async fn commit_on_thread(jobs: &thread_channel::Sender<Job>, batch: Vec<NewActi
 fn run_thread(mut connection: Connection, incoming: thread_channel::Receiver<Job>) {
     // Ends when the batching task, and with it the store, is gone.
     while let Ok(Job { batch, done }) = incoming.recv() {
-        drop(done.send(commit(&mut connection, &batch)));
+        let started = Instant::now();
+        let results = commit(&mut connection, &batch);
+        // A post is answered and broadcast only after its batch's commit,
+        // whose sync is the disk's: this is the part of a post's latency the
+        // server does not control (docs/benchmarks.md, session 14).
+        metrics::histogram!("store_append_commit_duration_seconds").record(started.elapsed().as_secs_f64());
+        drop(done.send(results));
     }
 }
 
