@@ -22,7 +22,7 @@ load=(taskset -c 1 "$target/release/fr-load")
 if [ "$scenario" = e ]; then
   # No server here: the appenders and the store share one process. It runs
   # once on core 1 alone, then on both cores.
-  cargo build --release --locked -p bench >/dev/null
+  [ -n "${BENCH_NO_BUILD:-}" ] || cargo build --release --locked -p bench >/dev/null
   for n in 160 192; do
     echo "== $n appenders, one core"
     "${load[@]}" appends --count 100000 --concurrency "$n"
