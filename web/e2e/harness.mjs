@@ -172,11 +172,15 @@ export async function needs(t, base, needed) {
   return true;
 }
 
-/** Saves a full-page PNG under e2e/artifacts/ and returns its path. */
+/**
+ * Saves a full-page PNG under e2e/artifacts/ and returns its path. Running
+ * CSS animations are finished first, so that a drawer caught sliding in is
+ * shown where it ends, not half transparent over the page.
+ */
 export async function screenshot(member, label) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const safe = `${member.name ?? 'page'}-${label}`.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
   const path = join(ARTIFACTS, `${safe}.png`);
-  await member.page.screenshot({ path, fullPage: true });
+  await member.page.screenshot({ path, fullPage: true, animations: 'disabled' });
   return path;
 }

@@ -79,3 +79,8 @@ export function safeImageUrl(url: unknown): string | undefined {
   if (url.startsWith('/') || url.startsWith('data:image/') || url.startsWith('blob:') || /^https?:\/\//.test(url)) return url;
   return undefined;
 }
+
+/** "1 item", "3 items": a count with its noun, singular for exactly one. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

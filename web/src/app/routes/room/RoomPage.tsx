@@ -16,6 +16,7 @@ import { RecommendationsPanel } from '@/features/recommendations';
 import { InviteButton, MembersPanel, MemberStack, permissions, useRoom } from '@/features/rooms';
 import { SecretModeBanner, SecretModeToggle, useSecretMode } from '@/features/secret-mode';
 import { TripPlanner } from '@/features/trips';
+import { countOf } from '@/lib/format';
 import { isApiError } from '@/lib/api-client';
 import type { ProductSearchParams } from '@/lib/query-keys';
 import { useConnectionState, useRoomSubscription } from '@/lib/realtime-react';
@@ -220,7 +221,7 @@ function Room({ roomId }: { roomId: string }) {
                 {cartCount}
               </span>
             ) : null}
-            <span className="sr-only">{`Family cart, ${cartCount} ${cartCount === 1 ? 'item' : 'items'}`}</span>
+            <span className="sr-only">{`Family cart, ${countOf(cartCount, 'item')}`}</span>
           </Button>
         </div>
       </header>

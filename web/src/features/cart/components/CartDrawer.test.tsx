@@ -72,6 +72,13 @@ describe('CartDrawer', () => {
     expect(screen.getByText(/Size L/)).toBeTruthy();
   });
 
+  it('counts the items with their noun, one in the singular', async () => {
+    vi.spyOn(api, 'get').mockResolvedValue(cartOf(line({ quantity: 1 })));
+    renderDrawer();
+    expect(await screen.findByText('1 item')).toBeTruthy();
+    expect(screen.queryByText('1 items')).toBeNull();
+  });
+
   it('shows other errors as they are, without the stale note', async () => {
     vi.spyOn(api, 'get').mockResolvedValue(cartOf(line()));
     vi.spyOn(api, 'patch').mockRejectedValue(problemFromBody(409, 'Conflict', { code: 'conflict', title: 'Conflict', detail: 'another line already has that size' }));

@@ -4,7 +4,7 @@ import { EmptyState } from '@/components/ui/EmptyState';
 import { Modal } from '@/components/ui/Modal';
 import { SkeletonList } from '@/components/ui/Skeleton';
 import { useToast } from '@/components/ui/Toast';
-import { formatMoney, safeImageUrl } from '@/lib/format';
+import { countOf, formatMoney, safeImageUrl } from '@/lib/format';
 import { useCart, type CartLine } from '../api/get-cart';
 import { useRemoveCartLine } from '../api/remove-cart-line';
 import { useRevealCartLine } from '../api/reveal-cart-line';
@@ -139,9 +139,7 @@ export function CartDrawer({ roomId, open, onClose, members, meId, canAct, onOpe
             })}
           </ul>
           <div className="cart-total">
-            <span>
-              {cart.data.totals?.items ?? lines.reduce((n, l) => n + l.quantity, 0)} items
-            </span>
+            <span>{countOf(itemCount(cart.data), 'item')}</span>
             <strong>{formatMoney(cart.data.totals?.amount)}</strong>
           </div>
         </>
@@ -151,6 +149,10 @@ export function CartDrawer({ roomId, open, onClose, members, meId, canAct, onOpe
 }
 
 export function useCartCount(roomId: string): number {
-  const { data } = useCart(roomId);
-  return data?.totals?.items ?? data?.lines?.reduce((n, l) => n + l.quantity, 0) ?? 0;
+  return itemCount(useCart(roomId).data);
+}
+
+/** The server's total when it sent one, else the lines' quantities added up. */
+function itemCount(cart: { totals?: { items?: number } | null; lines?: { quantity: number }[] | null } | undefined): number {
+  return cart?.totals?.items ?? cart?.lines?.reduce((n, l) => n + l.quantity, 0) ?? 0;
 }

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Modal } from '@/components/ui/Modal';
 import { Skeleton } from '@/components/ui/Skeleton';
-import { discountPercent, formatMoney, safeImageUrl } from '@/lib/format';
+import { countOf, discountPercent, formatMoney, safeImageUrl } from '@/lib/format';
 import { productImages, productSizes, useProduct, type Product } from '../api/get-product';
 
 export interface ProductModalProps {
@@ -79,7 +79,7 @@ function ProductDetail({ product, renderActions, renderSocial }: { product: Prod
         </p>
         {typeof product.rating === 'number' ? (
           <p className="product-rating">
-            ★ {product.rating.toFixed(1)} <span className="muted">· {product.reviews ?? 0} reviews</span>
+            ★ {product.rating.toFixed(1)} <span className="muted">· {countOf(product.reviews ?? 0, 'review')}</span>
           </p>
         ) : null}
         {chips.length ? (

@@ -1,4 +1,5 @@
 import { Avatar } from '@/components/ui/Avatar';
+import { countOf } from '@/lib/format';
 import type { Member } from '../api/get-room';
 
 /** The overlapping avatars in the room header, online members first. */
@@ -10,7 +11,7 @@ export function MemberStack({ members, onClick, max = 5 }: { members: Member[]; 
     // Named by the hidden summary; the initials and dots are the picture of it,
     // hidden from the accessibility tree so the name is the summary alone.
     <button type="button" className="member-stack" onClick={onClick}>
-      <span className="sr-only">{`${members.length} members, ${online} online. Show members`}</span>
+      <span className="sr-only">{`${countOf(members.length, 'member')}, ${online} online. Show members`}</span>
       <span className="member-stack-faces" aria-hidden="true">
         {shown.map((m) => (
           <Avatar key={m.user_id} name={m.name} src={m.avatar} size={32} online={!!m.is_online} ring />

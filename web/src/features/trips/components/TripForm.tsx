@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/Button';
 import { fieldErrors, SelectField, TextField } from '@/components/ui/Field';
 import { useToast } from '@/components/ui/Toast';
 import { isApiError } from '@/lib/api-client';
+import { countOf } from '@/lib/format';
 import {
   CLIMATES,
   durationDays,
@@ -135,7 +136,7 @@ export function TripForm({ roomId, members, meId, onCreated }: TripFormProps) {
           value={end}
           onChange={(e) => setEnd(e.target.value)}
           error={errors.duration}
-          hint={start && end ? `${durationDays(start, end)} days` : 'Three days if left empty'}
+          hint={start && end ? countOf(durationDays(start, end), 'day') : 'Three days if left empty'}
         />
       </div>
       <div className="grid-2">
