@@ -39,6 +39,10 @@ pub struct ActivityView {
     /// True while the activity is hidden from someone in the room.
     pub is_secret: bool,
     pub visibility: Visibility,
+    /// What the author attached. The server's membership activities carry the
+    /// member they are about, named as they were then: `joined` `{name}`;
+    /// `left` and `removed` `{user_id, name}`; `role_changed`
+    /// `{user_id, name, role, from?}`.
     #[schema(value_type = Object)]
     pub metadata: serde_json::Value,
     #[serde(with = "time::serde::rfc3339")]

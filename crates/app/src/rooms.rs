@@ -368,9 +368,9 @@ impl App {
         if target == caller.user_id {
             return Err(AppError::validation("user_id", "you already own this room"));
         }
-        if self.inner.store.get_member(room_id, target).await?.is_none() {
+        let Some(heir) = self.inner.store.get_member(room_id, target).await? else {
             return Err(AppError::validation("user_id", "is not a member of this room"));
-        }
+        };
         self.inner.store.transfer_ownership(room_id, caller.user_id, target, now()).await?;
         self.audit(
             "ownership_transferred",
@@ -388,7 +388,7 @@ impl App {
                 room_id,
                 caller.user_id,
                 ActionType::RoleChanged,
-                serde_json::json!({"user_id": target, "role": "owner"}),
+                serde_json::json!({"user_id": target, "name": heir.name, "role": "owner"}),
             ))
             .await?;
         self.publish_activity(&activity).await;
@@ -430,7 +430,12 @@ impl App {
             .map(|c| c.trim().to_ascii_lowercase())
             .filter(|c| !c.is_empty() && c.len() <= 64)
             .ok_or_else(|| AppError::validation("invite_code", "is required"))?;
-        let joined = server_activity(RoomId::new(), caller.user_id, ActionType::Joined, serde_json::json!({}));
+        // Names travel with the membership activities (here, and the member a
+        // change is about in the others), so that the room's history can still
+        // say who it was after that member has left.
+        let name = self.get_me(caller).await?.name;
+        let joined =
+            server_activity(RoomId::new(), caller.user_id, ActionType::Joined, serde_json::json!({"name": name}));
         let outcome = self.inner.store.join_by_code(&code, caller.user_id, joined).await?;
         let (room, member) = match outcome {
             JoinOutcome::Joined { room, member, activity } => {
@@ -491,7 +496,12 @@ impl App {
             room_id,
             caller.user_id,
             ActionType::RoleChanged,
-            serde_json::json!({"user_id": target, "role": role.as_str(), "from": current.role.as_str()}),
+            serde_json::json!({
+                "user_id": target,
+                "name": current.name,
+                "role": role.as_str(),
+                "from": current.role.as_str()
+            }),
         );
         let (member, appended) = self.inner.store.set_role(room_id, target, role, activity).await?;
         self.audit(
@@ -529,7 +539,12 @@ impl App {
         }
         let (action, event) =
             if leaving { (ActionType::Left, "member_left") } else { (ActionType::Removed, "member_removed") };
-        let activity = server_activity(room_id, caller.user_id, action, serde_json::json!({"user_id": target}));
+        let activity = server_activity(
+            room_id,
+            caller.user_id,
+            action,
+            serde_json::json!({"user_id": target, "name": current.name}),
+        );
         let appended = self.inner.store.remove_member(room_id, target, activity).await?;
         self.audit(event, Some(caller.user_id.0), Some(target.0), Some(room_id.0), None, serde_json::json!({})).await?;
         self.revoke_room_access(room_id, target, if leaving { "left" } else { "removed" }).await;

@@ -768,6 +768,12 @@ export interface components {
             /** @description True while the activity is hidden from someone in the room. */
             is_secret: boolean;
             message?: string | null;
+            /**
+             * @description What the author attached. The server's membership activities carry the
+             *     member they are about, named as they were then: `joined` `{name}`;
+             *     `left` and `removed` `{user_id, name}`; `role_changed`
+             *     `{user_id, name, role, from?}`.
+             */
             metadata: Record<string, never>;
             product_id?: null | components["schemas"]["ProductId"];
             room_id: components["schemas"]["RoomId"];

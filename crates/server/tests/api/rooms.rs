@@ -249,6 +249,22 @@ async fn leaving_removing_and_transferring_ownership() {
     let history = app.history(&ravi, &room, None).await;
     let kinds: Vec<&str> = history.iter().map(|a| a["action_type"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["joined", "joined", "left", "role_changed", "removed"]);
+    // Each names the member it is about as they were named then, so the
+    // history can say who after they have gone.
+    let about: Vec<(&Value, &Value)> =
+        history.iter().map(|a| (&a["metadata"]["user_id"], &a["metadata"]["name"])).collect();
+    let (no_id, ravi_id, meera_id, asha_id) = (&Value::Null, &json!(ravi.id), &json!(meera.id), &json!(asha.id));
+    assert_eq!(
+        about,
+        [
+            (no_id, &json!("Ravi")),
+            (no_id, &json!("Meera")),
+            (meera_id, &json!("Meera")),
+            (ravi_id, &json!("Ravi")),
+            (asha_id, &json!("Asha")),
+        ]
+    );
+    assert_eq!(history[3]["metadata"]["role"], "owner");
     let audit = app.app().store().list_audit(None, 100).await.unwrap();
     assert!(audit.iter().any(|e| e.event == "member_removed"));
     assert!(audit.iter().any(|e| e.event == "ownership_transferred"));

@@ -4,13 +4,13 @@ import { Button } from '@/components/ui/Button';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { SkeletonList } from '@/components/ui/Skeleton';
 import { useToast } from '@/components/ui/Toast';
-import { timeAgo } from '@/lib/format';
+import { countOf, timeAgo } from '@/lib/format';
 import { useRealtime, useTyping } from '@/lib/realtime-react';
 import { useNow } from '@/lib/use-now';
 import { hiddenFrom, useActivities, type Activity } from '../api/list-activities';
 import { usePostActivity } from '../api/post-activity';
 import { useRevealActivity } from '../api/reveal-activity';
-import { groupActivities, verbOf } from './describe';
+import { groupActivities, memberChangeOf, namedThen, verbOf } from './describe';
 
 export interface PersonRef {
   user_id: string;
@@ -37,6 +37,9 @@ export function ActivityFeed({ roomId, meId, members, canPost, renderProductThum
   const reveal = useRevealActivity(roomId);
   const toast = useToast();
   const nameOf = (id: string) => (id === meId ? 'You' : (byId.get(id)?.name ?? 'Someone'));
+  // The same, later in a sentence: "Asha made you an admin".
+  const nameOfMember = (id: string, then: string | undefined) =>
+    id === meId ? 'you' : (byId.get(id)?.name ?? then ?? 'a former member');
 
   // Stay pinned to the newest entry unless the reader scrolled up.
   const pinned = useRef(true);
@@ -89,11 +92,11 @@ export function ActivityFeed({ roomId, meId, members, canPost, renderProductThum
             const products = g.items.map((a) => a.product_id).filter((p): p is string => !!p);
             return (
               <li key={g.key} className={`feed-item${first.is_secret ? ' secret' : ''}`}>
-                <Avatar name={person?.name ?? '?'} src={person?.avatar} size={28} decorative />
+                <Avatar name={person?.name ?? namedThen(first, g.userId) ?? '?'} src={person?.avatar} size={28} decorative />
                 <div className="feed-body">
                   <p>
-                    <strong>{nameOf(g.userId)}</strong> {verbOf(g.action)}
-                    {products.length > 1 ? ` ${products.length} items` : ''}
+                    <strong>{mine ? 'You' : (person?.name ?? namedThen(first, g.userId) ?? 'Someone')}</strong> {memberChangeOf(first, nameOfMember) ?? verbOf(g.action, mine)}
+                    {products.length > 1 ? ` ${countOf(products.length, 'item')}` : ''}
                     {(g.action === 'trip_planned' || g.action === 'trip_updated') && typeof first.metadata?.destination === 'string' ? ` to ${first.metadata.destination}` : ''}
                     {g.action === 'voted' && typeof first.metadata?.value === 'number' ? (first.metadata.value > 0 ? ' 👍' : first.metadata.value < 0 ? ' 👎' : '') : ''}
                   </p>
