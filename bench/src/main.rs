@@ -279,8 +279,7 @@ async fn fanout(
     drained.acquire_many(receiver_count).await?.forget();
     eprintln!("{} sockets subscribed", receivers.len());
 
-    let commits_before = sqlite_histogram(&client, &base, APPEND_COMMITS).await?;
-    let checkpoints_before = sqlite_histogram(&client, &base, CHECKPOINTS).await?;
+    let [commits_before, checkpoints_before] = sqlite_histograms(&client, &base).await?;
     let cpu_before = server_pid.map(cpu_seconds).transpose()?;
     let own_cpu_before = cpu_seconds(std::process::id())?;
     let cores_before = core_times()?;
@@ -321,10 +320,9 @@ async fn fanout(
     let own_cpu = cpu_seconds(std::process::id())? - own_cpu_before;
     let cores_after = core_times()?;
     let cores_wall = cores_clock.elapsed().as_secs_f64();
-    let commits =
-        sqlite_histogram(&client, &base, APPEND_COMMITS).await?.map(|after| after.since(commits_before.as_ref()));
-    let checkpoints =
-        sqlite_histogram(&client, &base, CHECKPOINTS).await?.map(|after| after.since(checkpoints_before.as_ref()));
+    let [commits, checkpoints] = sqlite_histograms(&client, &base).await?;
+    let commits = commits.map(|after| after.since(commits_before.as_ref()));
+    let checkpoints = checkpoints.map(|after| after.since(checkpoints_before.as_ref()));
     let mut samples: Vec<(u128, u64)> = Vec::new();
     for receiver in receivers {
         samples.extend(receiver.await?);
@@ -411,16 +409,15 @@ async fn fanout(
     Ok(())
 }
 
-/// The durations of the SQLite group committer's commits, and of the
-/// background checkpoints, in the server's `/metrics`.
-const APPEND_COMMITS: &str = "store_append_commit_duration_seconds";
-const CHECKPOINTS: &str = "store_checkpoint_duration_seconds";
-
-/// One of the server's SQLite histograms so far (`None` on PostgreSQL, or
-/// before the server first recorded it).
-async fn sqlite_histogram(client: &reqwest::Client, base: &str, name: &str) -> Result<Option<Histogram>> {
+/// The durations of the SQLite group committer's commits and of the
+/// background checkpoints so far, from one read of the server's `/metrics`
+/// (each `None` on PostgreSQL, or before the server first recorded it).
+async fn sqlite_histograms(client: &reqwest::Client, base: &str) -> Result<[Option<Histogram>; 2]> {
     let text = client.get(format!("{base}/metrics")).send().await?.error_for_status()?.text().await?;
-    Histogram::parse(&text, name)
+    Ok([
+        Histogram::parse(&text, "store_append_commit_duration_seconds")?,
+        Histogram::parse(&text, "store_checkpoint_duration_seconds")?,
+    ])
 }
 
 async fn idle(base: String, connections: usize, server_pid: u32) -> Result<()> {

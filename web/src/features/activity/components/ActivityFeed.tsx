@@ -36,10 +36,12 @@ export function ActivityFeed({ roomId, meId, members, canPost, renderProductThum
   const scroller = useRef<HTMLOListElement>(null);
   const reveal = useRevealActivity(roomId);
   const toast = useToast();
-  const nameOf = (id: string) => (id === meId ? 'You' : (byId.get(id)?.name ?? 'Someone'));
+  // A member no longer in the room is named as a membership activity
+  // recorded them (`namedThen`), when it did.
+  const nameOf = (id: string, then?: string, unknown = 'Someone') =>
+    id === meId ? 'You' : (byId.get(id)?.name ?? then ?? unknown);
   // The same, later in a sentence: "Asha made you an admin".
-  const nameOfMember = (id: string, then: string | undefined) =>
-    id === meId ? 'you' : (byId.get(id)?.name ?? then ?? 'a former member');
+  const nameOfMember = (id: string, then: string | undefined) => (id === meId ? 'you' : nameOf(id, then, 'a former member'));
 
   // Stay pinned to the newest entry unless the reader scrolled up.
   const pinned = useRef(true);
@@ -90,12 +92,13 @@ export function ActivityFeed({ roomId, meId, members, canPost, renderProductThum
               );
             }
             const products = g.items.map((a) => a.product_id).filter((p): p is string => !!p);
+            const actorThen = namedThen(first, g.userId);
             return (
               <li key={g.key} className={`feed-item${first.is_secret ? ' secret' : ''}`}>
-                <Avatar name={person?.name ?? namedThen(first, g.userId) ?? '?'} src={person?.avatar} size={28} decorative />
+                <Avatar name={person?.name ?? actorThen ?? '?'} src={person?.avatar} size={28} decorative />
                 <div className="feed-body">
                   <p>
-                    <strong>{mine ? 'You' : (person?.name ?? namedThen(first, g.userId) ?? 'Someone')}</strong> {memberChangeOf(first, nameOfMember) ?? verbOf(g.action, mine)}
+                    <strong>{nameOf(g.userId, actorThen)}</strong> {memberChangeOf(first, nameOfMember) ?? verbOf(g.action, mine)}
                     {products.length > 1 ? ` ${countOf(products.length, 'item')}` : ''}
                     {(g.action === 'trip_planned' || g.action === 'trip_updated') && typeof first.metadata?.destination === 'string' ? ` to ${first.metadata.destination}` : ''}
                     {g.action === 'voted' && typeof first.metadata?.value === 'number' ? (first.metadata.value > 0 ? ' 👍' : first.metadata.value < 0 ? ' 👎' : '') : ''}

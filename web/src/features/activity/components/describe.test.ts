@@ -3,6 +3,8 @@ import type { Activity } from '../api/list-activities';
 import { likesOf } from './ProductSocial';
 import { groupActivities, memberChangeOf, namedThen, verbOf } from './describe';
 
+// The API document types metadata as an object of unknown fields.
+const meta = (fields: Record<string, string>) => ({ metadata: fields as unknown as Activity['metadata'] });
 const at = (min: number) => new Date(Date.UTC(2026, 10, 23, 10, min)).toISOString();
 const a = (id: string, user: string, action: Activity['action_type'], product: string | null, min: number, extra: Partial<Activity> = {}): Activity => ({
   id,
@@ -64,8 +66,6 @@ describe('verbOf', () => {
 describe('memberChangeOf', () => {
   const names: Record<string, string> = { u2: 'Meera', me: 'you' };
   const nameOfMember = (id: string, then: string | undefined) => names[id] ?? then ?? 'a former member';
-  // The API document types metadata as an object of unknown fields.
-  const meta = (fields: Record<string, string>) => ({ metadata: fields as unknown as Activity['metadata'] });
 
   it('names the member the actor changed, not the actor, with the new role', () => {
     expect(memberChangeOf(a('1', 'me', 'role_changed', null, 0, meta({ user_id: 'u2', role: 'viewer', from: 'member' })), nameOfMember)).toBe('made Meera a viewer');
@@ -85,10 +85,10 @@ describe('memberChangeOf', () => {
 
 describe('namedThen', () => {
   it('gives the recorded name of the member an activity is about, and of no one else', () => {
-    const joined = a('1', 'u9', 'joined', null, 0, { metadata: { name: 'Kabir' } as unknown as Activity['metadata'] });
+    const joined = a('1', 'u9', 'joined', null, 0, meta({ name: 'Kabir' }));
     expect(namedThen(joined, 'u9')).toBe('Kabir');
     expect(namedThen(joined, 'u1')).toBeUndefined();
-    const removed = a('2', 'u1', 'removed', null, 0, { metadata: { user_id: 'u9', name: 'Kabir' } as unknown as Activity['metadata'] });
+    const removed = a('2', 'u1', 'removed', null, 0, meta({ user_id: 'u9', name: 'Kabir' }));
     expect(namedThen(removed, 'u9')).toBe('Kabir');
     expect(namedThen(removed, 'u1')).toBeUndefined();
     expect(namedThen(a('3', 'u1', 'liked', 'p', 0), 'u1')).toBeUndefined();

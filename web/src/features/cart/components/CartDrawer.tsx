@@ -5,7 +5,7 @@ import { Modal } from '@/components/ui/Modal';
 import { SkeletonList } from '@/components/ui/Skeleton';
 import { useToast } from '@/components/ui/Toast';
 import { countOf, formatMoney, safeImageUrl } from '@/lib/format';
-import { useCart, type CartLine } from '../api/get-cart';
+import { useCart, type Cart, type CartLine } from '../api/get-cart';
 import { useRemoveCartLine } from '../api/remove-cart-line';
 import { useRevealCartLine } from '../api/reveal-cart-line';
 import { staleLine, useUpdateCartLine, type UpdateCartLineBody } from '../api/update-cart-line';
@@ -153,6 +153,6 @@ export function useCartCount(roomId: string): number {
 }
 
 /** The server's total when it sent one, else the lines' quantities added up. */
-function itemCount(cart: { totals?: { items?: number } | null; lines?: { quantity: number }[] | null } | undefined): number {
+function itemCount(cart: Cart | undefined): number {
   return cart?.totals?.items ?? cart?.lines?.reduce((n, l) => n + l.quantity, 0) ?? 0;
 }
